@@ -1,0 +1,16 @@
+using System.Text.Json.Nodes;
+
+namespace Workflows.Engine.Execution;
+
+/// <summary>How a run ended.</summary>
+/// <param name="Succeeded">True when every block that had to run completed.</param>
+/// <param name="Result">The workflow's result: the output block's value, or the object of its variables.</param>
+/// <param name="Error">Why it failed, naming the block.</param>
+public sealed record ExecutionOutcome(bool Succeeded, JsonNode? Result, string? Error)
+{
+    /// <summary>A success.</summary>
+    public static ExecutionOutcome Success(JsonNode? result) => new(true, result, null);
+
+    /// <summary>A failure.</summary>
+    public static ExecutionOutcome Failure(string error) => new(false, null, error);
+}

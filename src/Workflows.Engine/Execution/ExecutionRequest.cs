@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Workflows.Engine.Definitions;
+
+namespace Workflows.Engine.Execution;
+
+/// <summary>One job's run, as the executor needs it.</summary>
+public sealed record ExecutionRequest
+{
+    /// <summary>The job.</summary>
+    public required Guid JobId { get; init; }
+
+    /// <summary>The job's organisation.</summary>
+    public required string OrganizationId { get; init; }
+
+    /// <summary>The app.</summary>
+    public required AppDefinition App { get; init; }
+
+    /// <summary>The workflow to run.</summary>
+    public required WorkflowDefinition Workflow { get; init; }
+
+    /// <summary>Bound launch variables.</summary>
+    public required JsonObject LaunchVariables { get; init; }
+
+    /// <summary>
+    /// Outputs of blocks that completed in an earlier attempt (after a restart). Those blocks are not run again
+    /// and raise no events; their outputs are in scope as if they had just run.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonNode?> CompletedOutputs { get; init; } = new Dictionary<string, JsonNode?>();
+
+    /// <summary>Blocks that an earlier attempt recorded as skipped.</summary>
+    public IReadOnlySet<string> SkippedBlocks { get; init; } = new HashSet<string>();
+}

@@ -1,0 +1,30 @@
+using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions;
+
+namespace Workflows.Engine.Execution;
+
+/// <summary>
+/// Receives what happens during a run. The runner implements it by committing each report to the store
+/// before returning, so the executor only continues past a block once its output is durable.
+/// Calls for blocks running in parallel may arrive concurrently.
+/// </summary>
+public interface IExecutionObserver
+{
+    /// <summary>A block is about to run.</summary>
+    ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken);
+
+    /// <summary>A block completed; its output must be checkpointed before this returns.</summary>
+    ValueTask BlockCompletedAsync(BlockDefinition block, BlockResult result, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>A block failed; the run fails after this.</summary>
+    ValueTask BlockFailedAsync(BlockDefinition block, string error, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>A block will not run (a branch not taken).</summary>
+    ValueTask BlockSkippedAsync(BlockDefinition block, string reason, CancellationToken cancellationToken);
+
+    /// <summary>A block streamed text.</summary>
+    ValueTask TextDeltaAsync(BlockDefinition block, string text, CancellationToken cancellationToken);
+
+    /// <summary>A block logged a line.</summary>
+    ValueTask LogAsync(BlockDefinition block, string message, CancellationToken cancellationToken);
+}

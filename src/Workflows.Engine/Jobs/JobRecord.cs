@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+
+namespace Workflows.Engine.Jobs;
+
+/// <summary>One run of one workflow, as stored.</summary>
+public sealed record JobRecord
+{
+    /// <summary>Job id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>Owning organisation.</summary>
+    public required string OrganizationId { get; init; }
+
+    /// <summary>The app the workflow belongs to.</summary>
+    public required string AppId { get; init; }
+
+    /// <summary>Workflow name, without <c>.flow</c>.</summary>
+    public required string Workflow { get; init; }
+
+    /// <summary>The workflow's display name at the time of the run.</summary>
+    public string WorkflowTitle { get; init; } = "";
+
+    /// <summary>Current state.</summary>
+    public required JobState State { get; init; }
+
+    /// <summary>Launch variables after defaults and coercion.</summary>
+    public required JsonObject Variables { get; init; }
+
+    /// <summary>When it was accepted.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it started running.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When it reached a terminal state.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The result once succeeded.</summary>
+    public JsonNode? Result { get; init; }
+
+    /// <summary>The error once failed or cancelled.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Sequence of the newest stored event.</summary>
+    public long LastSequence { get; init; }
+
+    /// <summary>Id of the token that started the job.</summary>
+    public string CreatedBy { get; init; } = "";
+
+    /// <summary>URL the finished job is POSTed to.</summary>
+    public string? CallbackUrl { get; init; }
+
+    /// <summary>URL progress events are POSTed to.</summary>
+    public string? ProgressUrl { get; init; }
+
+    /// <summary>The caller's idempotency key, if any.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Which API started it (native, apps, recipes); decides the callback body's shape.</summary>
+    public string Dialect { get; init; } = "native";
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Workflows.Engine.Jobs;
+
+namespace Workflows.Engine.Storage;
+
+/// <summary>
+/// Durable jobs: records, their ordered event logs, checkpointed block outputs, posts and the delivery outbox.
+/// Every write is committed before the method returns. Reads never cross organisations where an
+/// organisation is given. Implemented once per database and checked by the shared store test suite.
+/// </summary>
+public interface IJobStore
+{
+    /// <summary>Creates or migrates the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a new job with its first events (sequence 1, …) in one transaction. The job's
+    /// <see cref="JobRecord.LastSequence"/> must equal the last event's sequence.
+    /// </summary>
+    Task CreateJobAsync(JobRecord job, IReadOnlyList<JobEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Applies a commit atomically; throws <see cref="ConcurrencyException"/> on a sequence mismatch
+    /// and <see cref="KeyNotFoundException"/> for an unknown job.</summary>
+    Task CommitAsync(JobCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>A job of the organisation, or null (also when it belongs to another organisation).</summary>
+    Task<JobRecord?> GetJobAsync(string organizationId, Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>A job by id regardless of organisation, for the runner only.</summary>
+    Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>A page of an organisation's jobs, newest first.</summary>
+    Task<JobPage> ListJobsAsync(JobQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Events with sequence greater than <paramref name="afterSequence"/>, in order, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<JobEvent>> GetEventsAsync(Guid jobId, long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Checkpointed block outputs by block id.</summary>
+    Task<IReadOnlyDictionary<string, JsonNode?>> GetOutputsAsync(Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>The job's posts in order.</summary>
+    Task<IReadOnlyList<JobPost>> GetPostsAsync(Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>Jobs not in a terminal state, oldest first, for recovery after a restart.</summary>
+    Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The job an organisation started with this idempotency key, or null.</summary>
+    Task<JobRecord?> FindByIdempotencyKeyAsync(string organizationId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Outbox messages due at <paramref name="now"/>, at most <paramref name="max"/>; each is leased (its next attempt
+    /// moved to now + <paramref name="lease"/>) so another claimer does not take it meanwhile.
+    /// </summary>
+    Task<IReadOnlyList<OutboxMessage>> ClaimDueDeliveriesAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Records an attempt: removes the message from the due set when <paramref name="retryAt"/> is null
+    /// (delivered or given up), else schedules the retry.</summary>
+    Task RecordDeliveryAttemptAsync(long outboxId, bool delivered, string? error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
+
+    /// <summary>A job's outbox messages (pending and finished), oldest first.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken);
+}

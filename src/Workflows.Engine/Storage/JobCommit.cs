@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Workflows.Engine.Jobs;
+
+namespace Workflows.Engine.Storage;
+
+/// <summary>
+/// Everything one step of a job changes, written in one transaction: new events, checkpointed block outputs,
+/// posts, a state change and outbox messages. Nothing in it is reported to anyone before the commit returns.
+/// </summary>
+public sealed record JobCommit
+{
+    /// <summary>The job.</summary>
+    public required Guid JobId { get; init; }
+
+    /// <summary>
+    /// The job's last sequence the writer saw. The store refuses the commit with
+    /// <see cref="ConcurrencyException"/> when the stored one differs, so two writers never interleave events.
+    /// </summary>
+    public required long ExpectedSequence { get; init; }
+
+    /// <summary>Events to append, numbered ExpectedSequence + 1, + 2, … in order.</summary>
+    public IReadOnlyList<JobEvent> Events { get; init; } = [];
+
+    /// <summary>Block outputs to checkpoint, so a resumed job does not run those blocks again.</summary>
+    public IReadOnlyList<BlockOutput> Outputs { get; init; } = [];
+
+    /// <summary>Posts to append.</summary>
+    public IReadOnlyList<JobPost> Posts { get; init; } = [];
+
+    /// <summary>The new state, if it changes.</summary>
+    public JobState? State { get; init; }
+
+    /// <summary>Set when the job starts.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Set when the job finishes.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The result, when it succeeds.</summary>
+    public JsonNode? Result { get; init; }
+
+    /// <summary>The error, when it fails or is cancelled.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Deliveries to make once committed (callbacks, progress).</summary>
+    public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
+}
+
+/// <summary>A checkpointed block output.</summary>
+/// <param name="BlockId">The block.</param>
+/// <param name="Output">What it produced (may be JSON null).</param>
+public sealed record BlockOutput(string BlockId, JsonNode? Output);
+
+/// <summary>Thrown when a commit's expected sequence does not match the stored one.</summary>
+public sealed class ConcurrencyException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ConcurrencyException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public ConcurrencyException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public ConcurrencyException(string message, Exception inner) : base(message, inner) { }
+}
