@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using Workflows.Engine.Definitions.Internal;
 
 namespace Workflows.Engine.Definitions;
 
@@ -10,7 +12,66 @@ public static class LaunchVariableBinder
     /// Throws <see cref="LaunchVariableException"/> naming the variable when a required one is missing or a value
     /// cannot be coerced.
     /// </summary>
-    public static JsonObject Bind(WorkflowDefinition workflow, JsonObject? input) => throw new NotImplementedException();
+    public static JsonObject Bind(WorkflowDefinition workflow, JsonObject? input)
+    {
+        if (input is not null)
+        {
+            CheckSize(input);
+        }
+
+        var result = new JsonObject();
+        foreach (var variable in workflow.LaunchVariables)
+        {
+            var given = input is not null && input.TryGetPropertyValue(variable.Name, out var value) ? value : null;
+            if (given is null)
+            {
+                result[variable.Name] = variable.Default?.DeepClone()
+                    ?? (variable.Required ? throw new LaunchVariableException($"launch variable '{variable.Name}' is required") : null);
+                continue;
+            }
+
+            if (!LaunchVariableCoercion.TryCoerce(variable.Type, given, out var coerced, out var expected))
+            {
+                throw new LaunchVariableException(
+                    $"launch variable '{variable.Name}' must be {expected}, got {LaunchVariableCoercion.Describe(given)}");
+            }
+
+            result[variable.Name] = coerced;
+        }
+
+        if (input is not null)
+        {
+            foreach (var (name, value) in input)
+            {
+                if (!result.ContainsKey(name))
+                {
+                    result[name] = value?.DeepClone();
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>At most this many launch variables per run.</summary>
+    internal const int MaxVariables = 1_000;
+
+    /// <summary>At most this many bytes of launch variables (as JSON) per run.</summary>
+    internal const int MaxBytes = 10 * 1024 * 1024;
+
+    private static void CheckSize(JsonObject input)
+    {
+        if (input.Count > MaxVariables)
+        {
+            throw new LaunchVariableException($"too many launch variables: {input.Count} (at most {MaxVariables})");
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(input.ToJsonString());
+        if (bytes > MaxBytes)
+        {
+            throw new LaunchVariableException($"launch variables are too large: {bytes} bytes (at most {MaxBytes})");
+        }
+    }
 }
 
 /// <summary>A launch variable that is missing or of the wrong type; the message names it.</summary>

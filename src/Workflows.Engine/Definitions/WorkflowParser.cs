@@ -1,4 +1,5 @@
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions.Internal;
 
 namespace Workflows.Engine.Definitions;
 
@@ -10,5 +11,5 @@ public static class WorkflowParser
     /// naming <paramref name="file"/>, the line and the reason.
     /// </summary>
     public static WorkflowDefinition Parse(string file, string name, string text, BlockRegistry blocks) =>
-        throw new NotImplementedException();
+        WorkflowReader.Read(file, name, text, blocks);
 }

@@ -1,4 +1,9 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions;
+using Workflows.Engine.Execution.Internal;
+using Workflows.Engine.Templating;
 
 namespace Workflows.Engine.Execution;
 
@@ -8,10 +13,18 @@ namespace Workflows.Engine.Execution;
 /// </summary>
 public sealed class WorkflowExecutor(BlockRegistry blocks, IServiceProvider services)
 {
+    private readonly TemplateRenderer _renderer = services.GetService<TemplateRenderer>() ?? TemplateRenderer.Shared;
+
+    // Dependency counts and dependents are worked out once per loaded definition, not once per job.
+    private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
+
     /// <summary>
     /// Runs the workflow. Returns the outcome; throws <see cref="OperationCanceledException"/> when
     /// <paramref name="cancellationToken"/> fires.
     /// </summary>
-    public Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, IExecutionObserver observer, CancellationToken cancellationToken) =>
-        throw new NotImplementedException($"{blocks}{services}{request}{observer}{cancellationToken}");
+    public Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, IExecutionObserver observer, CancellationToken cancellationToken)
+    {
+        var plan = _plans.GetValue(request.Workflow, workflow => ExecutionPlan.Create(workflow, blocks));
+        return new WorkflowRun(plan, request, observer, _renderer, services, cancellationToken).RunAsync();
+    }
 }

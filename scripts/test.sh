@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs the vendor's npm client the compatibility test drives, then every
+# xunit project of Grpc.sln. Prints "N passed, N failed, N skipped" at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm ci --prefix tests/Workflows.Server.Tests/npm --no-audit --no-fund --loglevel=error >/dev/null
+log=$(mktemp)
+set +e
+dotnet test Grpc.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# dotnet test prints one "Failed: N, Passed: N, Skipped: N, Total: N" line per test project.
+grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tr -d ' ' | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }'
+rm -f "$log"
+exit "$status"

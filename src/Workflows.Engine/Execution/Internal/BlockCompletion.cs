@@ -1,0 +1,22 @@
+using System.Runtime.ExceptionServices;
+using Workflows.Engine.Blocks;
+
+namespace Workflows.Engine.Execution.Internal;
+
+/// <summary>How one started block ended, as the scheduler learns it.</summary>
+internal readonly record struct BlockCompletion(int Block, BlockCompletionKind Kind, BlockResult? Result, string? Reason, ExceptionDispatchInfo? Crash);
+
+internal enum BlockCompletionKind
+{
+    /// <summary>Ran and reported.</summary>
+    Completed,
+
+    /// <summary>Threw; reported as failed.</summary>
+    Failed,
+
+    /// <summary>Stopped because the run was cancelled (by the caller or after another block failed).</summary>
+    Cancelled,
+
+    /// <summary>Reporting itself failed (the observer threw); the run ends with that exception.</summary>
+    Crashed,
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Workflows.Engine.Blocks;
+
+namespace Workflows.Engine.Execution.Internal;
+
+/// <summary>Running one block and reporting it; never throws, the scheduler learns the end through the channel.</summary>
+internal sealed partial class WorkflowRun
+{
+    private async Task RunBlockAsync(int i, BlockContext context)
+    {
+        BlockCompletion completion;
+        try
+        {
+            completion = await ExecuteBlockAsync(i, context);
+        }
+        catch (Exception e)
+        {
+            // The observer failed (or the caller cancelled while it was reporting): not the block's fault.
+            completion = new BlockCompletion(i, BlockCompletionKind.Crashed, null, null, ExceptionDispatchInfo.Capture(e));
+        }
+
+        _completions.Writer.TryWrite(completion);
+    }
+
+    private async Task<BlockCompletion> ExecuteBlockAsync(int i, BlockContext context)
+    {
+        var definition = _plan.Blocks[i];
+        var runToken = _runCancellation!.Token;
+        await _observer.BlockStartedAsync(definition, _cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        BlockResult? result = null;
+        string? reason = null;
+        string? error = null;
+        try
+        {
+            var block = _plan.Implementations[i] ?? throw new BlockException($"unknown block type '{definition.Type}'");
+            result = await block.ExecuteAsync(context, runToken)
+                ?? throw new InvalidOperationException("the block returned no result");
+        }
+        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+        {
+            if (_cancellationToken.IsCancellationRequested)
+            {
+                return new BlockCompletion(i, BlockCompletionKind.Cancelled, null, null, null);
+            }
+
+            // Another block failed; say so, so a watcher never sees a start without an end.
+            await _observer.BlockFailedAsync(
+                definition, $"cancelled because block '{_failedBlock}' failed", Stopwatch.GetElapsedTime(started), _cancellationToken);
+            return new BlockCompletion(i, BlockCompletionKind.Cancelled, null, null, null);
+        }
+        catch (BlockException e)
+        {
+            reason = e.Message;
+            error = e.Message;
+        }
+        catch (Exception e)
+        {
+            // Only the message: stack traces and inner details stay out of job events.
+            reason = e.Message;
+            error = $"block '{definition.Id}' failed: {e.Message}";
+        }
+
+        var duration = Stopwatch.GetElapsedTime(started);
+        if (result is not null)
+        {
+            // Outside the try: an observer that cannot record the result is the runner's failure, not the block's.
+            await _observer.BlockCompletedAsync(definition, result, duration, _cancellationToken);
+            return new BlockCompletion(i, BlockCompletionKind.Completed, result, null, null);
+        }
+
+        await _observer.BlockFailedAsync(definition, error!, duration, _cancellationToken);
+        return new BlockCompletion(i, BlockCompletionKind.Failed, null, reason, null);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions;
+using Workflows.Engine.Execution;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Engine.Jobs.Internal;
+
+/// <summary>
+/// The runner's side of one job's run: turns executor reports into events, commits each to the store
+/// (numbered without gaps, one commit at a time) and only then publishes it to watchers.
+/// </summary>
+internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job) : IExecutionObserver, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The job as stored after the latest commit.</summary>
+    public JobRecord Job { get; private set; } = job;
+
+    public ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken) =>
+        AppendAsync(Event(JobEventTypes.BlockStarted, block));
+
+    public ValueTask BlockCompletedAsync(BlockDefinition block, BlockResult result, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var ev = Event(JobEventTypes.BlockCompleted, block) with { Output = result.Output?.DeepClone(), Duration = duration, Data = result.Data };
+        return CommitAsync(new Change([ev])
+        {
+            Outputs = [new BlockOutput(block.Id, result.Output?.DeepClone())],
+            Posts = result.Post is null ? [] : [NewPost(block.Id, "assistant", result.Post)],
+        });
+    }
+
+    public ValueTask BlockFailedAsync(BlockDefinition block, string error, TimeSpan duration, CancellationToken cancellationToken) =>
+        AppendAsync(Event(JobEventTypes.BlockFailed, block) with { Error = error, Duration = duration });
+
+    public ValueTask BlockSkippedAsync(BlockDefinition block, string reason, CancellationToken cancellationToken) =>
+        AppendAsync(Event(JobEventTypes.BlockSkipped, block) with { Text = reason });
+
+    public ValueTask TextDeltaAsync(BlockDefinition block, string text, CancellationToken cancellationToken) =>
+        AppendAsync(Event(JobEventTypes.TextDelta, block) with { Text = text });
+
+    public ValueTask LogAsync(BlockDefinition block, string message, CancellationToken cancellationToken) =>
+        AppendAsync(Event(JobEventTypes.Log, block) with { Text = message });
+
+    /// <summary>Appends a job-level log line.</summary>
+    public ValueTask LogAsync(string message) =>
+        AppendAsync(new JobEvent(Job.Id, 0, JobEventTypes.Log, time.GetUtcNow()) { Text = message });
+
+    /// <summary>Marks the job running.</summary>
+    public ValueTask StartAsync()
+    {
+        var now = time.GetUtcNow();
+        return CommitAsync(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobStarted, now)])
+        {
+            State = JobState.Running,
+            StartedAt = now,
+        });
+    }
+
+    /// <summary>Writes the terminal event and state, with the callback delivery in the same transaction.</summary>
+    public async ValueTask FinishAsync(JobState state, JsonNode? result, string? error, ICallbackPayloadFactory payloads)
+    {
+        var now = time.GetUtcNow();
+        var type = state switch
+        {
+            JobState.Succeeded => JobEventTypes.JobSucceeded,
+            JobState.Cancelled => JobEventTypes.JobCancelled,
+            _ => JobEventTypes.JobFailed,
+        };
+        var ev = new JobEvent(Job.Id, 0, type, now)
+        {
+            Output = result?.DeepClone(),
+            Error = error,
+            Duration = now - (Job.StartedAt ?? Job.CreatedAt),
+        };
+        var change = new Change([ev])
+        {
+            State = state,
+            FinishedAt = now,
+            Result = result,
+            Error = error,
+            Posts = error is null ? [] : [NewPost(null, "system", error)],
+        };
+        if (!string.IsNullOrEmpty(Job.CallbackUrl))
+        {
+            change = change with { Callback = payloads };
+        }
+
+        await CommitAsync(change);
+    }
+
+    private JobEvent Event(string type, BlockDefinition block) =>
+        new(Job.Id, 0, type, time.GetUtcNow()) { BlockId = block.Id, BlockType = block.Type };
+
+    private JobPost NewPost(string? blockId, string role, string content) =>
+        new(Guid.NewGuid().ToString("N"), blockId, role, content, time.GetUtcNow());
+
+    private ValueTask AppendAsync(JobEvent ev) => CommitAsync(new Change([ev]));
+
+    private async ValueTask CommitAsync(Change change)
+    {
+        // Store writes are not cancelled with the job: a half-reported step is worse than a late one.
+        await _gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            var sequence = Job.LastSequence;
+            var events = new JobEvent[change.Events.Count];
+            for (var i = 0; i < events.Length; i++)
+            {
+                events[i] = change.Events[i] with { Sequence = ++sequence };
+            }
+
+            var next = Job with
+            {
+                LastSequence = sequence,
+                State = change.State ?? Job.State,
+                StartedAt = change.StartedAt ?? Job.StartedAt,
+                FinishedAt = change.FinishedAt ?? Job.FinishedAt,
+                Result = change.Result ?? Job.Result,
+                Error = change.Error ?? Job.Error,
+            };
+
+            IReadOnlyList<OutboxMessage> outbox = [];
+            if (change.Callback is { } payloads)
+            {
+                var posts = new List<JobPost>(await store.GetPostsAsync(Job.Id, CancellationToken.None));
+                posts.AddRange(change.Posts);
+                outbox =
+                [
+                    new OutboxMessage
+                    {
+                        DeliveryId = $"msg_{Job.Id:N}",
+                        JobId = Job.Id,
+                        OrganizationId = Job.OrganizationId,
+                        Kind = "callback",
+                        Url = Job.CallbackUrl!,
+                        Payload = payloads.Create(next, posts),
+                        NextAttemptAt = next.FinishedAt ?? time.GetUtcNow(),
+                        CreatedAt = time.GetUtcNow(),
+                    },
+                ];
+            }
+
+            await store.CommitAsync(
+                new JobCommit
+                {
+                    JobId = Job.Id,
+                    ExpectedSequence = Job.LastSequence,
+                    Events = events,
+                    Outputs = change.Outputs,
+                    Posts = change.Posts,
+                    State = change.State,
+                    StartedAt = change.StartedAt,
+                    FinishedAt = change.FinishedAt,
+                    Result = change.Result,
+                    Error = change.Error,
+                    Outbox = outbox,
+                },
+                CancellationToken.None);
+
+            Job = next;
+            foreach (var ev in events)
+            {
+                hub.Publish(ev);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private sealed record Change(IReadOnlyList<JobEvent> Events)
+    {
+        public IReadOnlyList<BlockOutput> Outputs { get; init; } = [];
+        public IReadOnlyList<JobPost> Posts { get; init; } = [];
+        public JobState? State { get; init; }
+        public DateTimeOffset? StartedAt { get; init; }
+        public DateTimeOffset? FinishedAt { get; init; }
+        public JsonNode? Result { get; init; }
+        public string? Error { get; init; }
+        public ICallbackPayloadFactory? Callback { get; init; }
+    }
+}

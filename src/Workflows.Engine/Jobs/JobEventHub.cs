@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Workflows.Engine.Jobs;
+
+/// <summary>
+/// In-process fan-out of committed events to live watchers. It is only a wake-up path: the store is the
+/// truth, and a watcher that sees a gap (it fell behind and events were dropped) reads the store again.
+/// </summary>
+public sealed class JobEventHub
+{
+    // Bounded so one slow watcher cannot hold unbounded memory; DropOldest always keeps the newest
+    // (so the terminal event is never the one dropped) and the watcher fills gaps from the store.
+    private const int WatcherBuffer = 256;
+    private readonly ConcurrentDictionary<Guid, Subscribers> _jobs = new();
+
+    /// <summary>Starts receiving events of a job. Dispose the subscription to stop.</summary>
+    public JobSubscription Subscribe(Guid jobId)
+    {
+        var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(WatcherBuffer)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+        var subscription = new JobSubscription(this, jobId, channel);
+        _jobs.AddOrUpdate(jobId, _ => new Subscribers(subscription), (_, s) => s.Add(subscription));
+        return subscription;
+    }
+
+    /// <summary>Sends a committed event to the job's watchers.</summary>
+    public void Publish(JobEvent jobEvent)
+    {
+        if (!_jobs.TryGetValue(jobEvent.JobId, out var subscribers))
+        {
+            return;
+        }
+
+        foreach (var subscription in subscribers.Items)
+        {
+            subscription.Writer.TryWrite(jobEvent);
+        }
+    }
+
+    /// <summary>Number of jobs with at least one watcher (for metrics and tests).</summary>
+    public int WatchedJobs => _jobs.Count;
+
+    internal void Unsubscribe(JobSubscription subscription)
+    {
+        while (_jobs.TryGetValue(subscription.JobId, out var current))
+        {
+            var next = current.Remove(subscription);
+            var updated = next.Items.Length == 0
+                ? _jobs.TryRemove(new KeyValuePair<Guid, Subscribers>(subscription.JobId, current))
+                : _jobs.TryUpdate(subscription.JobId, next, current);
+            if (updated)
+            {
+                return;
+            }
+        }
+    }
+
+    // Immutable, so Publish iterates a snapshot without locks.
+    private sealed class Subscribers(params JobSubscription[] items)
+    {
+        public JobSubscription[] Items { get; } = items;
+
+        public Subscribers Add(JobSubscription s) => new([.. Items, s]);
+
+        public Subscribers Remove(JobSubscription s) => new(Array.FindAll(Items, x => !ReferenceEquals(x, s)));
+    }
+}
+
+/// <summary>A live feed of one job's events; dispose to stop.</summary>
+public sealed class JobSubscription : IDisposable
+{
+    private readonly JobEventHub _hub;
+    private readonly Channel<JobEvent> _channel;
+    private int _disposed;
+
+    internal JobSubscription(JobEventHub hub, Guid jobId, Channel<JobEvent> channel)
+    {
+        _hub = hub;
+        JobId = jobId;
+        _channel = channel;
+    }
+
+    /// <summary>The job.</summary>
+    public Guid JobId { get; }
+
+    /// <summary>Events as they are committed; may skip some when the reader is slow.</summary>
+    public ChannelReader<JobEvent> Reader => _channel.Reader;
+
+    internal ChannelWriter<JobEvent> Writer => _channel.Writer;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _hub.Unsubscribe(this);
+            _channel.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows.Engine.Apps;
+using Workflows.Engine.Execution;
+using Workflows.Engine.Jobs.Internal;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Engine.Jobs;
+
+/// <summary>
+/// Runs jobs in this process: marks them started, resumes them from their checkpointed block outputs,
+/// feeds the executor, and commits every step before watchers see it. The executor never touches storage;
+/// this class does.
+/// </summary>
+public sealed partial class JobRunner(
+    IJobStore store,
+    IAppCatalog catalog,
+    WorkflowExecutor executor,
+    JobEventHub hub,
+    ICallbackPayloadFactory payloads,
+    IOptions<JobOptions> options,
+    TimeProvider time,
+    ILogger<JobRunner> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
+    private readonly CancellationTokenSource _shutdown = new();
+
+    /// <summary>Number of jobs executing in this process.</summary>
+    public int RunningCount => _running.Count;
+
+    /// <summary>Starts running a stored job in the background; does nothing if it already runs here.</summary>
+    public void Start(JobRecord job)
+    {
+        var running = new RunningJob(CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token));
+        if (!_running.TryAdd(job.Id, running))
+        {
+            running.Dispose();
+            return;
+        }
+
+        running.Task = Task.Run(() => RunAsync(job, running));
+    }
+
+    /// <summary>A task that completes with the job's final record when it finishes here, or null if it does not run here.</summary>
+    public Task<JobRecord>? GetCompletion(Guid jobId) =>
+        _running.TryGetValue(jobId, out var running) ? running.Completion.Task : null;
+
+    /// <summary>Asks a job running here to stop; false when it does not run here.</summary>
+    public bool RequestCancel(Guid jobId, string reason)
+    {
+        if (!_running.TryGetValue(jobId, out var running))
+        {
+            return false;
+        }
+
+        running.CancelReason ??= reason;
+        running.Cancellation.Cancel();
+        return true;
+    }
+
+    private async Task RunAsync(JobRecord job, RunningJob running)
+    {
+        using var execution = new JobExecution(store, hub, time, job);
+        try
+        {
+            await ExecuteAsync(execution, running);
+            running.Completion.TrySetResult(execution.Job);
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            // Left unfinished on purpose: the next start resumes it from its last completed block.
+            running.Completion.TrySetCanceled();
+        }
+        catch (ConcurrencyException)
+        {
+            // Someone else finished the job (for example a cancel while this node was not running it).
+            LogLostJob(logger, job.Id);
+            var stored = await store.GetJobAsync(job.Id, CancellationToken.None);
+            running.Completion.TrySetResult(stored ?? execution.Job);
+        }
+        catch (Exception ex)
+        {
+            LogRunnerFault(logger, job.Id, ex);
+            try
+            {
+                // The details stay in the log; the caller sees a plain message.
+                await execution.FinishAsync(JobState.Failed, null, "internal error while running the job", payloads);
+                running.Completion.TrySetResult(execution.Job);
+            }
+            catch (Exception finishError)
+            {
+                LogRunnerFault(logger, job.Id, finishError);
+                running.Completion.TrySetException(ex);
+            }
+        }
+        finally
+        {
+            _running.TryRemove(job.Id, out _);
+            running.Dispose();
+        }
+    }
+
+    private async Task ExecuteAsync(JobExecution execution, RunningJob running)
+    {
+        var job = execution.Job;
+        var app = catalog.GetApp(job.OrganizationId, job.AppId);
+        var workflow = app?.Workflows.GetValueOrDefault(job.Workflow);
+        var resumed = job.State == JobState.Running;
+        if (resumed)
+        {
+            await execution.LogAsync("job resumed after a restart");
+        }
+        else
+        {
+            await execution.StartAsync();
+        }
+
+        if (app is null || workflow is null)
+        {
+            await execution.FinishAsync(JobState.Failed, null, $"workflow '{job.Workflow}' of app '{job.AppId}' no longer exists", payloads);
+            return;
+        }
+
+        var request = new ExecutionRequest
+        {
+            JobId = job.Id,
+            OrganizationId = job.OrganizationId,
+            App = app,
+            Workflow = workflow,
+            LaunchVariables = job.Variables,
+            CompletedOutputs = resumed ? await store.GetOutputsAsync(job.Id, CancellationToken.None) : new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
+            SkippedBlocks = resumed ? await ReadSkippedAsync(job.Id) : new HashSet<string>(),
+        };
+
+        var limit = options.Value.MaxDuration - (time.GetUtcNow() - (execution.Job.StartedAt ?? job.CreatedAt));
+        using var timeout = new CancellationTokenSource(limit > TimeSpan.Zero ? limit : TimeSpan.FromMilliseconds(1), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(running.Cancellation.Token, timeout.Token);
+        ExecutionOutcome outcome;
+        try
+        {
+            outcome = await executor.ExecuteAsync(request, execution, linked.Token);
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (running.CancelReason is not null)
+        {
+            await execution.FinishAsync(JobState.Cancelled, null, running.CancelReason, payloads);
+            return;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            await execution.FinishAsync(JobState.Failed, null, $"job exceeded its time limit of {options.Value.MaxDuration}", payloads);
+            return;
+        }
+
+        if (outcome.Succeeded)
+        {
+            await execution.FinishAsync(JobState.Succeeded, outcome.Result ?? System.Text.Json.Nodes.JsonValue.Create(""), null, payloads);
+        }
+        else
+        {
+            await execution.FinishAsync(JobState.Failed, null, outcome.Error ?? "job failed", payloads);
+        }
+    }
+
+    private async Task<IReadOnlySet<string>> ReadSkippedAsync(Guid jobId)
+    {
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        long after = 0;
+        while (true)
+        {
+            var batch = await store.GetEventsAsync(jobId, after, 1000, CancellationToken.None);
+            foreach (var ev in batch)
+            {
+                if (ev.Type == JobEventTypes.BlockSkipped && ev.BlockId is not null)
+                {
+                    skipped.Add(ev.BlockId);
+                }
+
+                after = ev.Sequence;
+            }
+
+            if (batch.Count < 1000)
+            {
+                return skipped;
+            }
+        }
+    }
+
+    /// <summary>Stops running jobs without finishing them, so a restart resumes them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync();
+        var tasks = _running.Values.Select(r => r.Task).OfType<Task>().ToArray();
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _shutdown.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was finished by another writer; this runner stopped")]
+    private static partial void LogLostJob(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Runner fault on job {JobId}")]
+    private static partial void LogRunnerFault(ILogger logger, Guid jobId, Exception exception);
+
+    private sealed class RunningJob(CancellationTokenSource cancellation) : IDisposable
+    {
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+        public TaskCompletionSource<JobRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string? CancelReason { get; set; }
+        public Task? Task { get; set; }
+
+        public void Dispose() => Cancellation.Dispose();
+    }
+}

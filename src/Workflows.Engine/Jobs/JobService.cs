@@ -1,0 +1,303 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Workflows.Engine.Apps;
+using Workflows.Engine.Definitions;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Engine.Jobs;
+
+/// <summary>
+/// What every API calls: start, wait for, read, cancel and watch jobs. The gRPC service and both REST
+/// dialects map onto these methods, so they never fork behaviour.
+/// </summary>
+public sealed class JobService(
+    IJobStore store,
+    IAppCatalog catalog,
+    JobRunner runner,
+    JobEventHub hub,
+    IOptions<JobOptions> options,
+    TimeProvider time)
+{
+    private const int ReplayBatch = 500;
+
+    /// <summary>The configured timing settings.</summary>
+    public JobOptions Options => options.Value;
+
+    /// <summary>Validates the request, stores the job with its <c>job_queued</c> event, and starts it.</summary>
+    public async Task<JobRecord> StartAsync(StartJobRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.AppId))
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, "an app id is required");
+        }
+
+        var app = catalog.GetApp(request.OrganizationId, request.AppId)
+            ?? throw new EngineException(EngineErrorKind.NotFound, $"app '{request.AppId}' not found");
+        var workflowName = string.IsNullOrEmpty(request.Workflow) ? AppDefinition.DefaultWorkflow : request.Workflow;
+        if (!app.Workflows.TryGetValue(workflowName, out var workflow))
+        {
+            throw new EngineException(EngineErrorKind.NotFound, $"workflow '{workflowName}' not found in app '{app.Id}'");
+        }
+
+        if (!string.IsNullOrEmpty(request.IdempotencyKey))
+        {
+            var existing = await store.FindByIdempotencyKeyAsync(request.OrganizationId, request.IdempotencyKey, cancellationToken);
+            if (existing is not null)
+            {
+                return existing;
+            }
+        }
+
+        JsonObject variables;
+        try
+        {
+            variables = LaunchVariableBinder.Bind(workflow, request.Variables);
+        }
+        catch (LaunchVariableException ex)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, ex.Message);
+        }
+
+        var now = time.GetUtcNow();
+        var job = new JobRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            OrganizationId = request.OrganizationId,
+            AppId = app.Id,
+            Workflow = workflow.Name,
+            WorkflowTitle = workflow.Title,
+            State = JobState.Queued,
+            Variables = variables,
+            CreatedAt = now,
+            LastSequence = 1,
+            CreatedBy = request.CreatedBy,
+            CallbackUrl = NullIfEmpty(request.CallbackUrl),
+            ProgressUrl = NullIfEmpty(request.ProgressUrl),
+            IdempotencyKey = NullIfEmpty(request.IdempotencyKey),
+            Dialect = request.Dialect,
+        };
+        var queued = new JobEvent(job.Id, 1, JobEventTypes.JobQueued, now);
+        try
+        {
+            await store.CreateJobAsync(job, [queued], cancellationToken);
+        }
+        catch (ConcurrencyException) when (job.IdempotencyKey is not null)
+        {
+            // Another request with the same key won the race: answer with its job.
+            return await store.FindByIdempotencyKeyAsync(job.OrganizationId, job.IdempotencyKey, cancellationToken)
+                ?? throw new EngineException(EngineErrorKind.FailedPrecondition, "a request with this idempotency key is in progress");
+        }
+
+        hub.Publish(queued);
+        runner.Start(job);
+        return job;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for the job to finish and returns its latest record
+    /// (still running when the wait ran out).
+    /// </summary>
+    public async Task<JobRecord> WaitAsync(JobRecord job, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (wait <= TimeSpan.Zero || job.State.IsTerminal())
+        {
+            return job;
+        }
+
+        var completion = runner.GetCompletion(job.Id);
+        if (completion is not null)
+        {
+            try
+            {
+                return await completion.WaitAsync(wait, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return await GetAsync(job.OrganizationId, job.Id, cancellationToken);
+            }
+        }
+
+        // Not running here (finished already, or run by another node): follow its events.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        try
+        {
+            await foreach (var ev in WatchAsync(job.OrganizationId, job.Id, job.LastSequence, timeout.Token))
+            {
+                if (ev.IsTerminal)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The wait ran out; answer with the job as it is.
+        }
+
+        return await GetAsync(job.OrganizationId, job.Id, cancellationToken);
+    }
+
+    /// <summary>A job of the organisation; 404 when unknown or another organisation's.</summary>
+    public async Task<JobRecord> GetAsync(string organizationId, Guid jobId, CancellationToken cancellationToken) =>
+        await store.GetJobAsync(organizationId, jobId, cancellationToken) ?? throw EngineException.JobNotFound(jobId);
+
+    /// <summary>A page of the organisation's jobs.</summary>
+    public async Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ListJobsAsync(query, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, ex.Message);
+        }
+    }
+
+    /// <summary>The job's posts.</summary>
+    public Task<IReadOnlyList<JobPost>> GetPostsAsync(JobRecord job, CancellationToken cancellationToken) =>
+        store.GetPostsAsync(job.Id, cancellationToken);
+
+    /// <summary>Stops a job; returns its record afterwards (unchanged when it had already finished).</summary>
+    public async Task<JobRecord> CancelAsync(string organizationId, Guid jobId, string? reason, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(organizationId, jobId, cancellationToken);
+        if (job.State.IsTerminal())
+        {
+            return job;
+        }
+
+        reason = string.IsNullOrWhiteSpace(reason) ? "cancelled by request" : reason;
+        if (runner.RequestCancel(jobId, reason) && runner.GetCompletion(jobId) is { } completion)
+        {
+            try
+            {
+                return await completion.WaitAsync(TimeSpan.FromSeconds(30), time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return await GetAsync(organizationId, jobId, cancellationToken);
+            }
+        }
+
+        // Not running in this process: write the cancellation directly, guarded by the sequence check.
+        for (var attempt = 0; attempt < 5 && !job.State.IsTerminal(); attempt++)
+        {
+            var now = time.GetUtcNow();
+            var ev = new JobEvent(jobId, job.LastSequence + 1, JobEventTypes.JobCancelled, now) { Error = reason };
+            try
+            {
+                await store.CommitAsync(
+                    new JobCommit
+                    {
+                        JobId = jobId,
+                        ExpectedSequence = job.LastSequence,
+                        Events = [ev],
+                        State = JobState.Cancelled,
+                        FinishedAt = now,
+                        Error = reason,
+                    },
+                    cancellationToken);
+                hub.Publish(ev);
+            }
+            catch (ConcurrencyException)
+            {
+                // The job moved on meanwhile; look again.
+            }
+
+            job = await GetAsync(organizationId, jobId, cancellationToken);
+        }
+
+        return job;
+    }
+
+    /// <summary>
+    /// A job's events after <paramref name="afterSequence"/>: stored ones first, then live ones, ending after
+    /// the terminal event. Any number of watchers may follow one job.
+    /// </summary>
+    public async IAsyncEnumerable<JobEvent> WatchAsync(
+        string organizationId,
+        Guid jobId,
+        long afterSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _ = await GetAsync(organizationId, jobId, cancellationToken);
+        if (afterSequence < 0)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, "after_sequence must not be negative");
+        }
+
+        // Subscribe before reading the store so nothing committed in between is missed.
+        using var subscription = hub.Subscribe(jobId);
+        var last = afterSequence;
+        while (true)
+        {
+            var batch = await store.GetEventsAsync(jobId, last, ReplayBatch, cancellationToken);
+            foreach (var ev in batch)
+            {
+                yield return ev;
+                last = ev.Sequence;
+                if (ev.IsTerminal)
+                {
+                    yield break;
+                }
+            }
+
+            if (batch.Count < ReplayBatch)
+            {
+                break;
+            }
+        }
+
+        while (await subscription.Reader.WaitToReadAsync(cancellationToken))
+        {
+            while (subscription.Reader.TryRead(out var ev))
+            {
+                if (ev.Sequence <= last)
+                {
+                    continue;
+                }
+
+                if (ev.Sequence > last + 1)
+                {
+                    // This watcher fell behind and the hub dropped events: fill the gap from the store.
+                    var missed = await store.GetEventsAsync(jobId, last, int.MaxValue, cancellationToken);
+                    foreach (var stored in missed)
+                    {
+                        yield return stored;
+                        last = stored.Sequence;
+                        if (stored.IsTerminal)
+                        {
+                            yield break;
+                        }
+                    }
+
+                    continue;
+                }
+
+                yield return ev;
+                last = ev.Sequence;
+                if (ev.IsTerminal)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Resumes every unfinished job after a restart.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var unfinished = await store.ListUnfinishedJobsAsync(cancellationToken);
+        foreach (var job in unfinished)
+        {
+            runner.Start(job);
+        }
+
+        return unfinished.Count;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

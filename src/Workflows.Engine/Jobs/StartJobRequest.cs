@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+
+namespace Workflows.Engine.Jobs;
+
+/// <summary>What a caller asks for when starting a job.</summary>
+public sealed record StartJobRequest
+{
+    /// <summary>The caller's organisation.</summary>
+    public required string OrganizationId { get; init; }
+
+    /// <summary>The app to run.</summary>
+    public required string AppId { get; init; }
+
+    /// <summary>The workflow; null or empty for <c>main</c>.</summary>
+    public string? Workflow { get; init; }
+
+    /// <summary>Launch variables as given.</summary>
+    public JsonObject? Variables { get; init; }
+
+    /// <summary>Callback URL, if any.</summary>
+    public string? CallbackUrl { get; init; }
+
+    /// <summary>Progress URL, if any.</summary>
+    public string? ProgressUrl { get; init; }
+
+    /// <summary>Idempotency key, if any.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Id of the caller's token.</summary>
+    public string CreatedBy { get; init; } = "";
+
+    /// <summary>Which API asked (native, apps, recipes); decides the callback body's shape.</summary>
+    public string Dialect { get; init; } = "native";
+}

@@ -1,0 +1,68 @@
+using Google.Protobuf.WellKnownTypes;
+using Workflows.Contracts.V1;
+using Workflows.Engine.Jobs;
+
+namespace Workflows.Server.Api.Mapping;
+
+/// <summary>A job as dialect 1 shows it: a thread, and the run response that carries it.</summary>
+internal static class ThreadMapper
+{
+    public static Contracts.V1.Thread ToThread(JobRecord job, IReadOnlyList<JobPost> posts)
+    {
+        var thread = new Contracts.V1.Thread
+        {
+            Id = job.Id.ToString(),
+            AppId = job.AppId,
+            OrganizationId = job.OrganizationId,
+            EntryWorkflowId = job.Workflow,
+            Source = "api",
+            Name = string.IsNullOrEmpty(job.WorkflowTitle) ? job.Workflow : job.WorkflowTitle,
+            Variables = ProtoJson.ToStruct(job.Variables),
+            IsRunning = !job.State.IsTerminal(),
+            IsFinished = job.State.IsTerminal(),
+            Error = job.Error is null ? Value.ForNull() : Value.ForString(job.Error),
+            DateCreated = Timestamp.FromDateTimeOffset(job.CreatedAt),
+            DateLastMessage = Timestamp.FromDateTimeOffset(posts.Count > 0 ? posts[^1].Time : job.FinishedAt ?? job.StartedAt ?? job.CreatedAt),
+        };
+        foreach (var post in posts)
+        {
+            thread.Posts.Add(new ThreadPost
+            {
+                Id = post.Id,
+                Role = post.Role,
+                BlockId = post.BlockId ?? "",
+                Content = post.Content,
+                DateCreated = Timestamp.FromDateTimeOffset(post.Time),
+            });
+        }
+
+        return thread;
+    }
+
+    /// <summary>The synchronous run response, which is also the callback body.</summary>
+    public static RunAppResponse ToRunResponse(JobRecord job, IReadOnlyList<JobPost> posts)
+    {
+        var response = new RunAppResponse
+        {
+            Success = job.State == Engine.Jobs.JobState.Succeeded,
+            ThreadId = job.Id.ToString(),
+            Thread = ToThread(job, posts),
+            BillingCost = "0",
+        };
+        if (job.State == Engine.Jobs.JobState.Succeeded)
+        {
+            response.Result = ProtoJson.ToValue(job.Result);
+        }
+
+        return response;
+    }
+
+    public static RunWorkerResponse ToWorkerResponse(RunAppResponse response) => new()
+    {
+        Success = response.Success,
+        ThreadId = response.ThreadId,
+        Thread = response.Thread,
+        Result = response.Result,
+        BillingCost = response.BillingCost,
+    };
+}

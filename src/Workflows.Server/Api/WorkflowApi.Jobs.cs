@@ -1,0 +1,83 @@
+using Grpc.Core;
+using Workflows.Contracts.V1;
+using Workflows.Engine.Jobs;
+using Workflows.Engine.Storage;
+using Workflows.Server.Api.Mapping;
+using Workflows.Server.Auth;
+
+namespace Workflows.Server.Api;
+
+/// <summary>Job reading, watching and cancelling.</summary>
+internal sealed partial class WorkflowApi
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 500;
+
+    public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<WatchJobResponse> responseStream, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var job = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
+        await foreach (var ev in jobs.WatchAsync(caller.OrganizationId, job.Id, request.AfterSequence, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(new WatchJobResponse { Event = JobMapper.ToProto(ev) }, context.CancellationToken);
+        }
+    }
+
+    public override async Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context)
+    {
+        var job = await jobs.GetVisibleJobAsync(Caller.From(context), request.JobId, context.CancellationToken);
+        return new GetJobResponse { Job = JobMapper.ToProto(job) };
+    }
+
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        caller.EnsureCanRead();
+        if (request.PageSize < 0)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, "page_size must not be negative");
+        }
+
+        IReadOnlyCollection<string>? apps = caller.IsAdmin ? null : caller.RecipeIds;
+        if (!string.IsNullOrEmpty(request.AppId))
+        {
+            apps = caller.CanUseApp(request.AppId) ? [request.AppId] : [];
+        }
+
+        var page = await jobs.ListAsync(
+            new JobQuery(caller.OrganizationId, request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize), NullIfEmpty(request.PageToken))
+            {
+                State = JobMapper.FromProto(request.State),
+                AppIds = apps,
+            },
+            context.CancellationToken);
+        var response = new ListJobsResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.Jobs.AddRange(page.Jobs.Select(JobMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var job = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
+        job = await jobs.CancelAsync(caller.OrganizationId, job.Id, request.Reason, context.CancellationToken);
+        return new CancelJobResponse { Job = JobMapper.ToProto(job) };
+    }
+
+    public override async Task<GetJobResultsResponse> GetJobResults(GetJobResultsRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var job = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
+        var posts = await jobs.GetPostsAsync(job, context.CancellationToken);
+        var response = new GetJobResultsResponse { Job = JobMapper.ToProto(job), BillingCost = "0" };
+        if (job.State == Engine.Jobs.JobState.Succeeded)
+        {
+            response.Result = ProtoJson.ToValue(job.Result);
+        }
+
+        response.Posts.AddRange(posts.Select(JobMapper.ToProto));
+        return response;
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

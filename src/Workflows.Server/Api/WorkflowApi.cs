@@ -1,0 +1,80 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Workflows.Contracts.V1;
+using Workflows.Engine.Apps;
+using Workflows.Engine.Jobs;
+using Workflows.Engine.Security;
+using Workflows.Server.Api.Mapping;
+using Workflows.Server.Auth;
+using Workflows.Server.Hosting;
+
+namespace Workflows.Server.Api;
+
+/// <summary>The native <c>workflows.v1.WorkflowService</c>: maps messages to the engine and nothing more.</summary>
+internal sealed partial class WorkflowApi(
+    JobService jobs,
+    IAppCatalog catalog,
+    TokenIssuer tokens,
+    IOptions<WorkflowsOptions> options) : WorkflowService.WorkflowServiceBase
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(15);
+
+    public override async Task<RunResponse> Run(RunRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        caller.EnsureCanRun(request.AppId);
+        var wait = request.Wait is null ? jobs.Options.DefaultWait : request.Wait.ToTimeSpan();
+        if (wait < TimeSpan.Zero || wait > MaxWait)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, $"wait must be between 0 and {MaxWait.TotalSeconds:0} s");
+        }
+
+        var job = await jobs.StartAsync(
+            new StartJobRequest
+            {
+                OrganizationId = caller.OrganizationId,
+                AppId = request.AppId,
+                Workflow = request.Workflow,
+                Variables = ProtoJson.ToObject(request.Variables),
+                CallbackUrl = CallerJobs.CheckDeliveryUrl(request.CallbackUrl, "callback_url"),
+                ProgressUrl = CallerJobs.CheckDeliveryUrl(request.ProgressUrl, "progress_url"),
+                IdempotencyKey = request.IdempotencyKey,
+                CreatedBy = caller.TokenId,
+                Dialect = "native",
+            },
+            context.CancellationToken);
+        job = await jobs.WaitAsync(job, wait, context.CancellationToken);
+        return RunResponseFor(job);
+    }
+
+    internal static RunResponse RunResponseFor(JobRecord job)
+    {
+        var response = new RunResponse { Job = JobMapper.ToProto(job), Sequence = job.LastSequence };
+        if (job.State == Engine.Jobs.JobState.Succeeded)
+        {
+            response.Result = ProtoJson.ToValue(job.Result);
+        }
+
+        return response;
+    }
+
+    public override Task<LoadResponse> Load(LoadRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        caller.EnsureCanRead();
+        var response = new LoadResponse
+        {
+            Organization = new Organization
+            {
+                Id = caller.OrganizationId,
+                Name = options.Value.OrganizationName(caller.OrganizationId) ?? caller.OrganizationId,
+            },
+        };
+        foreach (var app in catalog.ListApps(caller.OrganizationId).Where(a => caller.CanUseApp(a.Id)))
+        {
+            response.Apps.Add(AppMapper.ToProto(app));
+        }
+
+        return Task.FromResult(response);
+    }
+}

@@ -1,0 +1,64 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+using Workflows.Engine.Security;
+using Workflows.Server.Hosting;
+
+namespace Workflows.Server.Auth;
+
+/// <summary>JWT bearer authentication on every endpoint but health, with proper error bodies.</summary>
+internal static class AuthExtensions
+{
+    public static IServiceCollection AddWorkflowsAuth(this IServiceCollection services, IConfiguration configuration, DataPaths paths)
+    {
+        var options = configuration.GetSection(WorkflowsOptions.Section).Get<WorkflowsOptions>() ?? new WorkflowsOptions();
+        var key = SigningKeys.LoadOrCreate(paths.DataDir, options.Auth.SigningKey);
+        services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = TokenClaims.Issuer,
+                ValidAudience = TokenClaims.Audience,
+                IssuerSigningKey = new SymmetricSecurityKey(key),
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = TokenClaims.TokenId,
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                // JwtBearer's own challenge is an empty 401, which gRPC clients read as "Bad gRPC response".
+                OnChallenge = context =>
+                {
+                    context.HandleResponse();
+                    var reason = context.AuthenticateFailure switch
+                    {
+                        SecurityTokenExpiredException => "the token has expired",
+                        SecurityTokenNotYetValidException => "the token is not valid yet",
+                        SecurityTokenInvalidAudienceException => "the token is for another audience",
+                        SecurityTokenInvalidIssuerException => "the token has the wrong issuer",
+                        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
+                        SecurityTokenInvalidAlgorithmException => "the token's signing algorithm is not accepted",
+                        not null => "the token is not valid",
+                        null => "a bearer token is required in the Authorization header",
+                    };
+                    return ErrorResponses.WriteAsync(context.HttpContext, StatusCode.Unauthenticated, StatusCodes.Status401Unauthorized, reason);
+                },
+                OnForbidden = context => ErrorResponses.WriteAsync(
+                    context.HttpContext, StatusCode.PermissionDenied, StatusCodes.Status403Forbidden, "this token may not make this call"),
+            };
+        });
+
+        services.AddAuthorization(authorization =>
+            authorization.FallbackPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(TokenClaims.Organization)
+                .Build());
+        return services;
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+using Workflows.Engine.Apps;
+using Workflows.Engine.Jobs;
+using Workflows.Engine.Security;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Server.Hosting;
+
+/// <summary>
+/// Start-up, in order: migrate the store, load the apps, resume unfinished jobs, and (when configured)
+/// write a development admin token to the data dir.
+/// </summary>
+internal sealed partial class EngineStartup(
+    IJobStore store,
+    IAppCatalog catalog,
+    JobService jobs,
+    TokenIssuer tokens,
+    DataPaths paths,
+    IOptions<WorkflowsOptions> options,
+    ILogger<EngineStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(paths.DataDir);
+        await store.InitializeAsync(cancellationToken);
+        await catalog.InitializeAsync(cancellationToken);
+        var resumed = await jobs.RecoverAsync(cancellationToken);
+        LogStarted(logger, paths.DataDir, paths.AppsDir, resumed);
+        if (options.Value.Auth.WriteDevToken)
+        {
+            var path = Path.Combine(paths.DataDir, "dev-token");
+            var token = tokens.Create("default", TokenClaims.AdminAction, "Workflow", TimeSpan.FromDays(30), []);
+            await File.WriteAllTextAsync(path, token.Token + "\n", cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            LogDevToken(logger, path);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data in {DataDir}, apps from {AppsDir}; resumed {Resumed} unfinished jobs")]
+    private static partial void LogStarted(ILogger logger, string dataDir, string appsDir, int resumed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Development admin token (organisation 'default') written to {Path}")]
+    private static partial void LogDevToken(ILogger logger, string path);
+}

@@ -1,0 +1,65 @@
+using Workflows.Engine;
+using Workflows.Engine.Apps;
+using Workflows.Engine.Jobs;
+using Workflows.Engine.Scripting;
+using Workflows.Server.Api;
+using Workflows.Server.Auth;
+using Workflows.Server.Delivery;
+using Workflows.Storage.Sqlite;
+
+namespace Workflows.Server.Hosting;
+
+/// <summary>The host's building blocks, each one call in Program.cs.</summary>
+internal static class ServerExtensions
+{
+    /// <summary>Options, store, engine and callback delivery.</summary>
+    public static WebApplicationBuilder AddWorkflowsCore(this WebApplicationBuilder builder)
+    {
+        var paths = DataPaths.From(builder.Configuration, builder.Environment);
+        var services = builder.Services;
+        services.AddSingleton(paths);
+        services.AddOptions<WorkflowsOptions>().BindConfiguration(WorkflowsOptions.Section);
+        services.AddOptions<JobOptions>().BindConfiguration("Workflows:Jobs");
+        services.AddOptions<ScriptOptions>().BindConfiguration(ScriptOptions.SectionName);
+        services.AddOptions<DeliveryOptions>().BindConfiguration("Workflows:Delivery");
+        services.AddOptions<AppCatalogOptions>().BindConfiguration("Workflows:Apps").Configure(o => o.AppsDir = paths.AppsDir);
+        services.UseSqliteStorage(paths.DatabasePath);
+        services.AddWorkflowEngine();
+        services.AddSingleton<ICallbackPayloadFactory, CallbackPayloadFactory>();
+        services.AddHttpClient(CallbackDispatcher.HttpClientName);
+        services.AddHostedService<EngineStartup>();
+        services.AddHostedService<CallbackDispatcher>();
+        services.AddWorkflowsAuth(builder.Configuration, paths);
+        return builder;
+    }
+
+    /// <summary>gRPC with transcoding, reflection and health checks.</summary>
+    public static WebApplicationBuilder AddWorkflowsApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<EngineErrorInterceptor>();
+            grpc.MaxReceiveMessageSize = 32 * 1024 * 1024;
+        }).AddJsonTranscoding();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+        return builder;
+    }
+
+    /// <summary>Middleware and endpoints.</summary>
+    public static WebApplication MapWorkflowsApi(this WebApplication app)
+    {
+        app.UseMiddleware<RecipeErrorMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<JsonBodyValidationMiddleware>();
+        app.MapGrpcService<WorkflowApi>();
+        app.MapGrpcService<DeveloperApi>();
+        app.MapGrpcService<RecipeApi>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        return app;
+    }
+}

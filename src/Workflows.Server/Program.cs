@@ -1,0 +1,3 @@
+using Workflows.Server.Hosting;
+
+WorkflowsHost.Build(args).Run();

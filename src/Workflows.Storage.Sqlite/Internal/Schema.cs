@@ -1,0 +1,138 @@
+using System.Globalization;
+
+namespace Workflows.Storage.Sqlite.Internal;
+
+/// <summary>
+/// The schema, versioned through <c>PRAGMA user_version</c>. Migration N takes the database from version N-1 to N;
+/// append new ones, never edit shipped ones.
+/// </summary>
+internal static class Schema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: jobs, their events, outputs and posts, the delivery outbox and stored apps.
+        """
+        CREATE TABLE jobs (
+            id              TEXT    NOT NULL PRIMARY KEY,
+            org             TEXT    NOT NULL,
+            app_id          TEXT    NOT NULL,
+            workflow        TEXT    NOT NULL,
+            workflow_title  TEXT    NOT NULL,
+            state           INTEGER NOT NULL,
+            variables       TEXT    NOT NULL,
+            created_at      INTEGER NOT NULL,
+            started_at      INTEGER,
+            finished_at     INTEGER,
+            result          TEXT,
+            error           TEXT,
+            last_sequence   INTEGER NOT NULL,
+            created_by      TEXT    NOT NULL,
+            callback_url    TEXT,
+            progress_url    TEXT,
+            idempotency_key TEXT,
+            dialect         TEXT    NOT NULL
+        );
+        CREATE INDEX jobs_org_created ON jobs (org, created_at DESC, id DESC);
+        CREATE UNIQUE INDEX jobs_org_idempotency ON jobs (org, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX jobs_unfinished ON jobs (created_at, id) WHERE state IN (1, 2);
+
+        CREATE TABLE job_events (
+            job_id         TEXT    NOT NULL REFERENCES jobs (id),
+            seq            INTEGER NOT NULL,
+            type           TEXT    NOT NULL,
+            time           INTEGER NOT NULL,
+            block_id       TEXT,
+            block_type     TEXT,
+            text           TEXT,
+            duration_ticks INTEGER,
+            output         TEXT,
+            error          TEXT,
+            data           TEXT,
+            PRIMARY KEY (job_id, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE block_outputs (
+            job_id   TEXT NOT NULL REFERENCES jobs (id),
+            block_id TEXT NOT NULL,
+            output   TEXT NOT NULL,
+            PRIMARY KEY (job_id, block_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE posts (
+            job_id   TEXT    NOT NULL REFERENCES jobs (id),
+            idx      INTEGER NOT NULL,
+            id       TEXT    NOT NULL,
+            block_id TEXT,
+            role     TEXT    NOT NULL,
+            content  TEXT    NOT NULL,
+            time     INTEGER NOT NULL,
+            PRIMARY KEY (job_id, idx),
+            UNIQUE (job_id, id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE outbox (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            delivery_id     TEXT    NOT NULL,
+            job_id          TEXT    NOT NULL REFERENCES jobs (id),
+            org             TEXT    NOT NULL,
+            kind            TEXT    NOT NULL,
+            url             TEXT    NOT NULL,
+            payload         TEXT    NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            created_at      INTEGER NOT NULL,
+            status          TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+            last_error      TEXT,
+            last_attempt_at INTEGER
+        );
+        CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX outbox_job ON outbox (job_id, id);
+
+        CREATE TABLE apps (
+            org         TEXT    NOT NULL,
+            id          TEXT    NOT NULL,
+            name        TEXT    NOT NULL,
+            slug        TEXT    NOT NULL,
+            description TEXT    NOT NULL,
+            workflows   TEXT    NOT NULL,
+            updated_at  INTEGER NOT NULL,
+            PRIMARY KEY (org, id)
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>The version a fully migrated database has.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Applies missing migrations, each in its own transaction together with its version bump.</summary>
+    public static void Migrate(CachedConnection connection)
+    {
+        while (true)
+        {
+            // BEGIN IMMEDIATE takes the write lock first, so two processes starting at once migrate one after the other.
+            connection.Execute("BEGIN IMMEDIATE");
+            try
+            {
+                var version = Convert.ToInt32(connection.Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
+                if (version > Migrations.Length)
+                {
+                    throw new InvalidOperationException(
+                        $"The database schema is version {version}, newer than this build understands ({Migrations.Length}).");
+                }
+                if (version == Migrations.Length)
+                {
+                    connection.Execute("COMMIT");
+                    return;
+                }
+                connection.Execute(Migrations[version]);
+                connection.Execute(string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {version + 1}"));
+                connection.Execute("COMMIT");
+            }
+            catch
+            {
+                connection.Execute("ROLLBACK");
+                throw;
+            }
+        }
+    }
+}

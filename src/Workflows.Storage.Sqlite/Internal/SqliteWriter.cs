@@ -1,0 +1,141 @@
+using System.Threading.Channels;
+
+namespace Workflows.Storage.Sqlite.Internal;
+
+/// <summary>
+/// The single writer: one connection, one long-lived loop. Whatever is queued when the loop wakes goes into one
+/// transaction (group commit), each item under its own savepoint so a failing item rolls back alone. Callers hear
+/// of success only after COMMIT returned, i.e. after the data is durable.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    /// <summary>Most items per transaction; bounds how long one commit holds the lock and how much a failed COMMIT undoes.</summary>
+    public const int MaxBatchSize = 256;
+
+    private const string Begin = "BEGIN IMMEDIATE";
+    private const string Commit = "COMMIT";
+    private const string Savepoint = "SAVEPOINT item";
+    private const string Release = "RELEASE item";
+    private const string RollbackToSavepoint = "ROLLBACK TO item";
+
+    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private readonly CachedConnection _connection;
+    private readonly Task _loop;
+    private long _batchesCommitted;
+
+    public SqliteWriter(CachedConnection connection)
+    {
+        _connection = connection;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Transactions committed so far (for tests of the grouping).</summary>
+    public long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
+
+    /// <summary>Queues a write; the task completes once it is committed, or faults with the item's own error.</summary>
+    public Task<TResult> EnqueueAsync<TState, TResult>(
+        TState state, Func<CachedConnection, TState, TResult> work, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TResult>(cancellationToken);
+        }
+        var operation = new WriteOperation<TState, TResult>(state, work, cancellationToken);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            return Task.FromException<TResult>(new ObjectDisposedException(nameof(SqliteStore)));
+        }
+        return operation.Task;
+    }
+
+    /// <summary>Stops taking writes, finishes the queued ones and returns when the loop has ended.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<WriteOperation>(MaxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatchSize && reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+            }
+            RunBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void RunBatch(List<WriteOperation> batch)
+    {
+        try
+        {
+            _connection.Command(Begin).ExecuteNonQuery();
+            foreach (var operation in batch)
+            {
+                RunItem(operation);
+            }
+            _connection.Command(Commit).ExecuteNonQuery();
+        }
+        catch (Exception exception)
+        {
+            // BEGIN, a savepoint command or COMMIT failed: nothing of the batch can be trusted to be stored.
+            TryRollback();
+            foreach (var operation in batch)
+            {
+                operation.Fail(exception);
+            }
+            return;
+        }
+
+        Interlocked.Increment(ref _batchesCommitted);
+        foreach (var operation in batch)
+        {
+            operation.Complete();
+        }
+    }
+
+    private void RunItem(WriteOperation operation)
+    {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            operation.RecordCanceled();
+            return;
+        }
+
+        _connection.Command(Savepoint).ExecuteNonQuery();
+        try
+        {
+            operation.Execute(_connection);
+        }
+        catch (Exception exception)
+        {
+            operation.RecordFailure(exception);
+            // If SQLite already rolled back the whole transaction (disk full, I/O error) this throws and fails the batch.
+            _connection.Command(RollbackToSavepoint).ExecuteNonQuery();
+        }
+        _connection.Command(Release).ExecuteNonQuery();
+    }
+
+    private void TryRollback()
+    {
+        if (_connection.Connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            _connection.Execute("ROLLBACK");
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // No transaction was open (BEGIN failed, or SQLite rolled back already); nothing to undo.
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Storage.Sqlite;
+
+/// <summary>Registers the SQLite store.</summary>
+public static class SqliteServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="SqliteStore"/> singleton over <paramref name="databasePath"/>, exposed as both
+    /// <see cref="IJobStore"/> and <see cref="IAppStore"/>. The host calls <see cref="IJobStore.InitializeAsync"/> at start.
+    /// </summary>
+    public static IServiceCollection UseSqliteStorage(this IServiceCollection services, string databasePath) =>
+        services.UseSqliteStorage(options => options.DatabasePath = databasePath);
+
+    /// <summary>Registers the SQLite store with options set by <paramref name="configure"/>.</summary>
+    public static IServiceCollection UseSqliteStorage(this IServiceCollection services, Action<SqliteStoreOptions> configure)
+    {
+        var options = new SqliteStoreOptions();
+        configure(options);
+        services.AddSingleton(_ => new SqliteStore(options));
+        services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<SqliteStore>());
+        return services;
+    }
+}

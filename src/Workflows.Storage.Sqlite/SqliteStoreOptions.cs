@@ -1,0 +1,17 @@
+namespace Workflows.Storage.Sqlite;
+
+/// <summary>Settings of the SQLite store.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>Path of the database file; its directory is created when missing. Must be a file, not <c>:memory:</c>.</summary>
+    public string DatabasePath { get; set; } = "";
+
+    /// <summary>
+    /// <c>synchronous=FULL</c> (true, the default): a commit survives power loss. False uses <c>NORMAL</c>, which in WAL mode
+    /// survives process crashes but may lose the last commits on power loss.
+    /// </summary>
+    public bool FullSync { get; set; } = true;
+
+    /// <summary>How long a connection waits for a lock held by another process before failing, in milliseconds.</summary>
+    public int BusyTimeoutMs { get; set; } = 5000;
+}

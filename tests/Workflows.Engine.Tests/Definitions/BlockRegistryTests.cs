@@ -1,0 +1,106 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using Workflows.Engine.Blocks;
+using Workflows.Engine.Tests.TestBlocks;
+
+namespace Workflows.Engine.Tests.Definitions;
+
+public class BlockRegistryTests
+{
+    [Fact]
+    public void FromAssemblies_TestAssembly_FindsAttributedBlocksOnly()
+    {
+        var registry = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
+
+        Assert.Contains("test-echo", registry.TypeNames);
+        Assert.Contains("test-record", registry.TypeNames);
+        Assert.DoesNotContain("output", registry.TypeNames);
+        Assert.True(registry.TryGet("test-echo", out var block));
+        Assert.IsType<EchoBlock>(block);
+        Assert.False(registry.TryGet("TEST-ECHO", out _));
+    }
+
+    [Fact]
+    public void FromAssemblies_Twice_EachRegistryHasItsOwnSingletons()
+    {
+        var a = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
+        var b = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
+
+        a.TryGet("test-echo", out var first);
+        a.TryGet("test-echo", out var again);
+        b.TryGet("test-echo", out var other);
+        Assert.Same(first, again);
+        Assert.NotSame(first, other);
+    }
+
+    [Fact]
+    public void FromAssemblies_WithServices_UsesActivatorUtilities()
+    {
+        var services = new SelfServiceProvider();
+
+        var withServices = BlockRegistry.FromAssemblies(services, typeof(EchoBlock).Assembly);
+        var without = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
+
+        withServices.TryGet("test-services", out var a);
+        without.TryGet("test-services", out var b);
+        Assert.Same(services, ((ServicesBlock)a!).Services);
+        Assert.Null(((ServicesBlock)b!).Services);
+    }
+
+    [Fact]
+    public void FromAssemblies_DuplicateTypeName_Throws()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => BlockRegistry.FromAssemblies(null, DuplicateBlocksAssembly()));
+
+        Assert.Contains("'dup'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_NoAssemblies_ScansEngine()
+    {
+        var engine = BlockRegistry.Create(null, []);
+        var scanned = BlockRegistry.FromAssemblies(null, typeof(BlockRegistry).Assembly);
+
+        Assert.Equal(scanned.TypeNames.Order(), engine.TypeNames.Order());
+        Assert.DoesNotContain("test-echo", engine.TypeNames);
+    }
+
+    // Two classes with [Block("dup")] must not live in this test assembly (every scan of it would fail), so they are emitted.
+    private static AssemblyBuilder DuplicateBlocksAssembly()
+    {
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("DuplicateBlocks"), AssemblyBuilderAccess.Run);
+        var module = assembly.DefineDynamicModule("DuplicateBlocks");
+        var attribute = new CustomAttributeBuilder(typeof(BlockAttribute).GetConstructor([typeof(string)])!, ["dup"]);
+        for (var i = 0; i < 2; i++)
+        {
+            var type = module.DefineType($"Dup{i}", TypeAttributes.Public | TypeAttributes.Sealed, typeof(object), [typeof(IBlock)]);
+            type.SetCustomAttribute(attribute);
+            type.DefineDefaultConstructor(MethodAttributes.Public);
+            foreach (var method in typeof(IBlock).GetMethods())
+            {
+                var implementation = type.DefineMethod(
+                    method.Name,
+                    MethodAttributes.Public | MethodAttributes.Virtual | MethodAttributes.Final | MethodAttributes.HideBySig | MethodAttributes.NewSlot,
+                    method.ReturnType,
+                    method.GetParameters().Select(p => p.ParameterType).ToArray());
+                var il = implementation.GetILGenerator();
+                if (method.ReturnType != typeof(void))
+                {
+                    il.Emit(OpCodes.Ldnull);
+                }
+
+                il.Emit(OpCodes.Ret);
+                type.DefineMethodOverride(implementation, method);
+            }
+
+            type.CreateType();
+        }
+
+        return assembly;
+    }
+
+    private sealed class SelfServiceProvider : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(IServiceProvider) ? this : null;
+    }
+}

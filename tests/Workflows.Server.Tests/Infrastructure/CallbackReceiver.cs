@@ -1,0 +1,75 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Workflows.Server.Tests.Infrastructure;
+
+/// <summary>A real HTTP server on loopback that records every POST it receives, standing in for a callback receiver.</summary>
+public sealed class CallbackReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Channel<ReceivedCallback> _received = Channel.CreateUnbounded<ReceivedCallback>();
+
+    private CallbackReceiver(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>Base URL, e.g. http://127.0.0.1:1234.</summary>
+    public string Url { get; }
+
+    public static async Task<CallbackReceiver> StartAsync()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new CallbackReceiver(app, url);
+        app.MapPost("/{**path}", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            await receiver._received.Writer.WriteAsync(new ReceivedCallback(context.Request.Path, headers, body));
+            return Results.Ok();
+        });
+        await app.StartAsync();
+        return receiver;
+    }
+
+    /// <summary>Waits for the next POST whose path is <paramref name="path"/> (others are kept for later reads).</summary>
+    public async Task<ReceivedCallback> NextAsync(string path, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var skipped = new List<ReceivedCallback>();
+        try
+        {
+            while (true)
+            {
+                var item = await _received.Reader.ReadAsync(cts.Token);
+                if (item.Path == path)
+                {
+                    return item;
+                }
+
+                skipped.Add(item);
+            }
+        }
+        finally
+        {
+            foreach (var item in skipped)
+            {
+                _received.Writer.TryWrite(item);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>One received POST.</summary>
+public sealed record ReceivedCallback(string Path, IReadOnlyDictionary<string, string> Headers, string Body);

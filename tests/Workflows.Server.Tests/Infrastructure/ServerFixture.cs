@@ -1,0 +1,140 @@
+using System.Net.Http.Headers;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Workflows.Contracts.V1;
+using Workflows.Engine.Blocks;
+using Workflows.Engine.Security;
+using Workflows.Server.Hosting;
+
+namespace Workflows.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real service on loopback (Kestrel, a REST endpoint over HTTP/1.1 and a gRPC endpoint over h2c), with its
+/// own data dir and apps dir (the repo's sample apps plus the test apps), shared by the tests of a collection.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string RestUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}";
+    public string GrpcUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}";
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "wf-tests-" + Guid.NewGuid().ToString("N"));
+    public string AppsDir => Path.Combine(DataDir, "apps");
+    public TokenIssuer Tokens { get; private set; } = null!;
+    public CallbackReceiver Callbacks { get; private set; } = null!;
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    /// <summary>Admin token of organisation <c>default</c>.</summary>
+    public string AdminToken { get; private set; } = "";
+
+    /// <summary>Exec token of organisation <c>default</c>, all recipes.</summary>
+    public string ExecToken { get; private set; } = "";
+
+    /// <summary>Admin token of organisation <c>acme</c>.</summary>
+    public string AcmeToken { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(AppsDir);
+        CopyDirectory(Path.Combine(RepoRoot(), "apps"), AppsDir);
+        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "TestApps"), AppsDir);
+        Callbacks = await CallbackReceiver.StartAsync();
+
+        _app = WorkflowsHost.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Kestrel:Endpoints:Rest:Url"] = RestUrl,
+                ["Kestrel:Endpoints:Rest:Protocols"] = "Http1",
+                ["Kestrel:Endpoints:Grpc:Url"] = GrpcUrl,
+                ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+                ["Workflows:DataDir"] = DataDir,
+                ["Workflows:AppsDir"] = AppsDir,
+                ["Workflows:Organizations:default:Name"] = "Default Org",
+                ["Workflows:Organizations:acme:Name"] = "Acme",
+                ["Workflows:Scripts:TimeoutMs"] = "500",
+                ["Workflows:Delivery:PollInterval"] = "00:00:00.050",
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // The engine's blocks plus the test-only `gate` block.
+            builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));
+        });
+        await _app.StartAsync();
+        Tokens = _app.Services.GetRequiredService<TokenIssuer>();
+        AdminToken = Token("default", "admin");
+        ExecToken = Token("default", "exec");
+        AcmeToken = Token("acme", "admin");
+        Channel = GrpcChannel.ForAddress(GrpcUrl);
+    }
+
+    public string Token(string org, string action, params string[] recipes) =>
+        Tokens.Create(org, action, "Workflow", TimeSpan.FromHours(1), recipes).Token;
+
+    /// <summary>An HTTP client for the REST endpoint with a bearer token (none when null).</summary>
+    public HttpClient Rest(string? token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(RestUrl), Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>A gRPC client of the native service.</summary>
+    public WorkflowService.WorkflowServiceClient Grpc() => new(Channel);
+
+    public static Metadata Bearer(string token) => new() { { "authorization", "Bearer " + token } };
+
+    public async Task DisposeAsync()
+    {
+        Channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await Callbacks.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on a slow shutdown; the temp dir is cleaned by the OS.
+        }
+    }
+
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Grpc.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repo root (Grpc.sln) not found");
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}

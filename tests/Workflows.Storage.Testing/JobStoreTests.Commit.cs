@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+using Workflows.Engine.Jobs;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Storage.Testing;
+
+public abstract partial class JobStoreTests
+{
+    [Fact]
+    public async Task Commit_AppendsGaplessEventsAndAdvancesSequence()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1, count: 3), Ct);
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 4, count: 2), Ct);
+
+        Assert.Equal(6, (await Store.GetJobAsync(job.Id, Ct))?.LastSequence);
+        var events = await Store.GetEventsAsync(job.Id, 0, 100, Ct);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], events.Select(e => e.Sequence));
+        Assert.Equal("line 5", events[4].Text);
+    }
+
+    [Fact]
+    public async Task Commit_EventFields_RoundTrip()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+        var e = new JobEvent(job.Id, 2, JobEventTypes.BlockCompleted, StoreTestData.T0.AddMilliseconds(123))
+        {
+            BlockId = "block-ß",
+            BlockType = "http",
+            Text = "multi\nline ✓",
+            Duration = TimeSpan.FromTicks(1_234_567), // 123.4567 ms: sub-millisecond precision must survive
+            Output = new JsonArray(1.5, "x", new JsonObject { ["big"] = JsonNode.Parse("1e400") }),
+            Error = "boom",
+            Data = new JsonObject { ["usage"] = new JsonObject { ["input_tokens"] = 12 } },
+        };
+
+        await Store.CommitAsync(new JobCommit { JobId = job.Id, ExpectedSequence = 1, Events = [e] }, Ct);
+
+        StoreAssert.EventsEqual([e], await Store.GetEventsAsync(job.Id, 1, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_WrongExpectedSequence_ThrowsAndWritesNothing()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1), Ct);
+        var stale = StoreTestData.LogCommit(job.Id, 1) with
+        {
+            Outputs = [new BlockOutput("a", 1)],
+            Posts = [new JobPost("p", null, "system", "x", StoreTestData.T0)],
+            State = JobState.Failed,
+            Error = "stale",
+            FinishedAt = StoreTestData.T0,
+            Outbox = [StoreTestData.Message(job)],
+        };
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Store.CommitAsync(stale, Ct));
+
+        var stored = await Store.GetJobAsync(job.Id, Ct);
+        Assert.Equal(2, stored?.LastSequence);
+        Assert.Equal(JobState.Queued, stored?.State);
+        Assert.Null(stored?.Error);
+        Assert.Null(stored?.FinishedAt);
+        Assert.Equal(2, (await Store.GetEventsAsync(job.Id, 0, 100, Ct)).Count);
+        Assert.Empty(await Store.GetOutputsAsync(job.Id, Ct));
+        Assert.Empty(await Store.GetPostsAsync(job.Id, Ct));
+        Assert.Empty(await Store.ListDeliveriesAsync(job.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_NonConsecutiveSequences_ThrowsArgumentException()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.CommitAsync(
+            new JobCommit { JobId = job.Id, ExpectedSequence = 1, Events = [StoreTestData.Log(job.Id, 2), StoreTestData.Log(job.Id, 4)] }, Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.CommitAsync(
+            new JobCommit { JobId = job.Id, ExpectedSequence = 1, Events = [StoreTestData.Log(job.Id, 3)] }, Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.CommitAsync(
+            new JobCommit { JobId = job.Id, ExpectedSequence = 1, Events = [StoreTestData.Log(Guid.NewGuid(), 2)] }, Ct));
+
+        Assert.Equal(1, (await Store.GetJobAsync(job.Id, Ct))?.LastSequence);
+        Assert.Single(await Store.GetEventsAsync(job.Id, 0, 100, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_UnknownJob_ThrowsKeyNotFoundException()
+    {
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.CommitAsync(StoreTestData.LogCommit(Guid.NewGuid(), 0), Ct));
+    }
+
+    [Fact]
+    public async Task Commit_Outputs_UpsertByBlock()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+
+        await Store.CommitAsync(new JobCommit
+        {
+            JobId = job.Id,
+            ExpectedSequence = 1,
+            Outputs = [new BlockOutput("a", new JsonObject { ["v"] = 1 }), new BlockOutput("nothing", null)],
+        }, Ct);
+        await Store.CommitAsync(new JobCommit
+        {
+            JobId = job.Id,
+            ExpectedSequence = 1,
+            Outputs = [new BlockOutput("a", "replaced ✓"), new BlockOutput("b", JsonNode.Parse("[1,[2,[3]]]"))],
+        }, Ct);
+
+        var outputs = await Store.GetOutputsAsync(job.Id, Ct);
+        Assert.Equal(["a", "b", "nothing"], outputs.Keys.Order(StringComparer.Ordinal));
+        StoreAssert.JsonEqual("replaced ✓", outputs["a"]);
+        StoreAssert.JsonEqual(JsonNode.Parse("[1,[2,[3]]]"), outputs["b"]);
+        Assert.Null(outputs["nothing"]);
+        Assert.Empty(await Store.GetOutputsAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
+    public async Task Commit_Posts_KeepOrderAcrossCommits()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+        JobPost[] first = [new("z", "a", "assistant", "first ✓", StoreTestData.T0), new("a", null, "system", "second", StoreTestData.T0.AddSeconds(1))];
+        JobPost[] second = [new("m", "b", "assistant", "third", StoreTestData.T0.AddSeconds(2))];
+
+        await Store.CommitAsync(new JobCommit { JobId = job.Id, ExpectedSequence = 1, Posts = first }, Ct);
+        await Store.CommitAsync(new JobCommit { JobId = job.Id, ExpectedSequence = 1, Posts = second }, Ct);
+
+        Assert.Equal([.. first, .. second], await Store.GetPostsAsync(job.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_StateResultErrorAndTimes_SetWhenGivenAndUnchangedWhenNull()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+        var started = StoreTestData.T0.AddSeconds(1);
+        var finished = StoreTestData.T0.AddSeconds(5);
+
+        await Store.CommitAsync(new JobCommit { JobId = job.Id, ExpectedSequence = 1, State = JobState.Running, StartedAt = started }, Ct);
+        var running = await Store.GetJobAsync(job.Id, Ct);
+        Assert.Equal(JobState.Running, running?.State);
+        Assert.Equal(started, running?.StartedAt);
+        Assert.Null(running?.FinishedAt);
+
+        await Store.CommitAsync(new JobCommit
+        {
+            JobId = job.Id,
+            ExpectedSequence = 1,
+            State = JobState.Succeeded,
+            FinishedAt = finished,
+            Result = new JsonObject { ["summary"] = "ok ✓", ["n"] = JsonNode.Parse("18446744073709551617") },
+        }, Ct);
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1), Ct);
+
+        var done = await Store.GetJobAsync(job.Id, Ct);
+        Assert.Equal(JobState.Succeeded, done?.State);
+        Assert.Equal(started, done?.StartedAt);
+        Assert.Equal(finished, done?.FinishedAt);
+        StoreAssert.JsonEqual(new JsonObject { ["summary"] = "ok ✓", ["n"] = JsonNode.Parse("18446744073709551617") }, done?.Result);
+        Assert.Null(done?.Error);
+
+        var failing = await CreateJobAsync(StoreTestData.Job());
+        await Store.CommitAsync(new JobCommit { JobId = failing.Id, ExpectedSequence = 1, State = JobState.Failed, Error = "exploded ⚠", FinishedAt = finished }, Ct);
+        var failed = await Store.GetJobAsync(failing.Id, Ct);
+        Assert.Equal(JobState.Failed, failed?.State);
+        Assert.Equal("exploded ⚠", failed?.Error);
+        Assert.Null(failed?.Result);
+    }
+
+    [Fact]
+    public async Task GetEvents_AfterAndLimit_ReturnsSliceInOrder()
+    {
+        var job = await CreateJobAsync(StoreTestData.Job());
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1, count: 9), Ct);
+
+        Assert.Equal([4L, 5, 6], (await Store.GetEventsAsync(job.Id, 3, 3, Ct)).Select(e => e.Sequence));
+        Assert.Equal([9L, 10], (await Store.GetEventsAsync(job.Id, 8, 100, Ct)).Select(e => e.Sequence));
+        Assert.Empty(await Store.GetEventsAsync(job.Id, 10, 100, Ct));
+        Assert.Empty(await Store.GetEventsAsync(Guid.NewGuid(), 0, 100, Ct));
+    }
+}
