@@ -34,7 +34,7 @@ internal sealed class RecipeErrorMiddleware(RequestDelegate next)
 
         if (context.Response.StatusCode >= 400 && TryReadMessage(buffer, out var message))
         {
-            var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["error"] = message }, Auth.ErrorJson.Options);
+            var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["error"] = message }, Auth.ErrorJson.Relaxed);
             context.Response.ContentLength = body.Length;
             context.Response.ContentType = "application/json; charset=utf-8";
             await original.WriteAsync(body);

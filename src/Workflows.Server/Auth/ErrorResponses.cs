@@ -32,7 +32,7 @@ internal static class ErrorResponses
 
         context.Response.StatusCode = httpStatus;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new ErrorBody((int)code, message), ErrorJson.Options));
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new ErrorBody((int)code, message), ErrorJson.Relaxed));
     }
 }
 
@@ -44,7 +44,7 @@ internal sealed record ErrorBody(int Code, string Message);
 internal sealed partial class ErrorJson : System.Text.Json.Serialization.JsonSerializerContext
 {
     /// <summary>Error bodies are JSON API responses, never HTML: quotes and angle brackets need no escaping.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
+    public static JsonSerializerOptions Relaxed { get; } = new()
     {
         TypeInfoResolver = Default,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
