@@ -43,7 +43,7 @@ public sealed class CliArguments
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
-            else if (i + 1 < args.Count)
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 value = args[++i];
             }

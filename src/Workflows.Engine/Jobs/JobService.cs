@@ -34,11 +34,7 @@ public sealed class JobService(
 
         var app = catalog.GetApp(request.OrganizationId, request.AppId)
             ?? throw new EngineException(EngineErrorKind.NotFound, $"app '{request.AppId}' not found");
-        var workflowName = string.IsNullOrEmpty(request.Workflow) ? AppDefinition.DefaultWorkflow : request.Workflow;
-        if (!app.Workflows.TryGetValue(workflowName, out var workflow))
-        {
-            throw new EngineException(EngineErrorKind.NotFound, $"workflow '{workflowName}' not found in app '{app.Id}'");
-        }
+        var workflow = FindWorkflow(app, request.Workflow);
 
         if (!string.IsNullOrEmpty(request.IdempotencyKey))
         {
@@ -297,6 +293,29 @@ public sealed class JobService(
         }
 
         return unfinished.Count;
+    }
+
+    /// <summary>
+    /// The workflow a caller names: its file name (without or with <c>.flow</c>), or its display name, which is
+    /// what the apps dialect's typed npm client sends; empty means <c>main</c>.
+    /// </summary>
+    private static WorkflowDefinition FindWorkflow(AppDefinition app, string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            name = AppDefinition.DefaultWorkflow;
+        }
+
+        if (app.Workflows.TryGetValue(name, out var workflow)
+            || (name.EndsWith(".flow", StringComparison.Ordinal) && app.Workflows.TryGetValue(name[..^5], out workflow)))
+        {
+            return workflow;
+        }
+
+        var byTitle = app.Workflows.Values.Where(w => string.Equals(w.Title, name, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        return byTitle.Count == 1
+            ? byTitle[0]
+            : throw new EngineException(EngineErrorKind.NotFound, $"workflow '{name}' not found in app '{app.Id}'");
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
