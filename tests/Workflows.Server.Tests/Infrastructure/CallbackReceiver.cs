@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Workflows.Server.Tests.Infrastructure;
@@ -25,6 +26,11 @@ public sealed class CallbackReceiver : IAsyncDisposable
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var builder = WebApplication.CreateSlimBuilder();
+        // The server's appsettings.json sits in the test output too; its Kestrel endpoints would win over UseUrls.
+        // Clearing every source leaves nothing to hold settings such as UseUrls': give it an empty one.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
