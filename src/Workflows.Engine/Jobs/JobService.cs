@@ -247,6 +247,13 @@ public sealed class JobService(
             }
         }
 
+        // Watching a finished job from its terminal event on (or beyond): nothing more will ever come.
+        var current = await GetAsync(organizationId, jobId, cancellationToken);
+        if (current.State.IsTerminal() && current.LastSequence <= last)
+        {
+            yield break;
+        }
+
         while (await subscription.Reader.WaitToReadAsync(cancellationToken))
         {
             while (subscription.Reader.TryRead(out var ev))

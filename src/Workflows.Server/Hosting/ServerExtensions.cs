@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Workflows.Engine;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
@@ -42,7 +43,8 @@ internal static class ServerExtensions
             grpc.MaxReceiveMessageSize = 32 * 1024 * 1024;
         }).AddJsonTranscoding();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        // grpc.health.v1 reports UNKNOWN when no check is registered: a process that answers is serving.
+        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
         return builder;
     }

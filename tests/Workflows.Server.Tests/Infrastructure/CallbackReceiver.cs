@@ -27,9 +27,8 @@ public sealed class CallbackReceiver : IAsyncDisposable
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var builder = WebApplication.CreateSlimBuilder();
         // The server's appsettings.json sits in the test output too; its Kestrel endpoints would win over UseUrls.
-        // Clearing every source leaves nothing to hold settings such as UseUrls': give it an empty one.
+        // An empty in-memory source replaces them, and holds what UseUrls writes.
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
         builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();

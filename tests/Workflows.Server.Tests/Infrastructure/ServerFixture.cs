@@ -74,6 +74,14 @@ public sealed class ServerFixture : IAsyncLifetime
     public string Token(string org, string action, params string[] recipes) =>
         Tokens.Create(org, action, "Workflow", TimeSpan.FromHours(1), recipes).Token;
 
+    /// <summary>
+    /// A token signed with the server's own key but minted by a clock stopped at <paramref name="now"/>, so it can be
+    /// expired (or not valid yet) without waiting.
+    /// </summary>
+    public string TokenAt(DateTimeOffset now, TimeSpan lifetime, string org = "default", string action = "exec") =>
+        new TokenIssuer(SigningKeys.LoadOrCreate(DataDir, null), new FixedTimeProvider(now))
+            .Create(org, action, "Workflow", lifetime, []).Token;
+
     /// <summary>An HTTP client for the REST endpoint with a bearer token (none when null).</summary>
     public HttpClient Rest(string? token)
     {

@@ -57,12 +57,26 @@ internal static class ThreadMapper
         return response;
     }
 
-    public static RunWorkerResponse ToWorkerResponse(RunAppResponse response) => new()
+    /// <summary>The same response under RunWorker's name; optional fields are copied only when set, so that the
+    /// callback answer stays exactly <c>{"success": true, "callbackInProgress": true}</c>.</summary>
+    public static RunWorkerResponse ToWorkerResponse(RunAppResponse response)
     {
-        Success = response.Success,
-        ThreadId = response.ThreadId,
-        Thread = response.Thread,
-        Result = response.Result,
-        BillingCost = response.BillingCost,
-    };
+        var worker = new RunWorkerResponse { Success = response.Success, Thread = response.Thread, Result = response.Result };
+        if (response.HasThreadId)
+        {
+            worker.ThreadId = response.ThreadId;
+        }
+
+        if (response.HasBillingCost)
+        {
+            worker.BillingCost = response.BillingCost;
+        }
+
+        if (response.HasCallbackInProgress)
+        {
+            worker.CallbackInProgress = response.CallbackInProgress;
+        }
+
+        return worker;
+    }
 }
