@@ -15,6 +15,9 @@ public static class CliApp
               Mints a bearer token with the signing key in the data dir and prints only the token.
               action: exec (run recipes, read their jobs) or admin (everything in the organisation).
               e.g.  workflows token exec Workflow 3600000 blog
+          webhook-secret [rotate] [--org ID] [--data-dir DIR]
+              Prints the organisation's callback signing secret (Standard Webhooks form, whsec_...).
+              With `rotate`, makes a new one; the old one stays valid for 24 hours.
 
         options:
           --org ID          organisation (default: default)
@@ -31,6 +34,7 @@ public static class CliApp
             return Task.FromResult(parsed.Command switch
             {
                 "token" => Token(parsed, output),
+                "webhook-secret" => WebhookSecret(parsed, output),
                 "help" or "--help" or "-h" => Help(output),
                 _ => throw new CliUsageException($"unknown command '{parsed.Command}'"),
             });
@@ -55,6 +59,23 @@ public static class CliApp
         return 0;
     }
 
+    private static int WebhookSecret(CliArguments parsed, TextWriter output)
+    {
+        var rotate = parsed.Positional is ["rotate"];
+        if (parsed.Positional.Count > 0 && !rotate)
+        {
+            throw new CliUsageException($"webhook-secret takes only 'rotate', got '{string.Join(' ', parsed.Positional)}'");
+        }
+
+        var secrets = new WebhookSecrets(DataDir(parsed), TimeProvider.System);
+        var organization = parsed.Option("org") ?? "default";
+        output.WriteLine(rotate ? secrets.Rotate(organization, TimeSpan.FromHours(24)) : secrets.Current(organization));
+        return 0;
+    }
+
+    private static string DataDir(CliArguments parsed) =>
+        Path.GetFullPath(parsed.Option("data-dir") ?? Environment.GetEnvironmentVariable("WORKFLOWS_DATA_DIR") ?? "data");
+
     private static int Token(CliArguments parsed, TextWriter output)
     {
         if (parsed.Positional.Count < 3)
@@ -72,8 +93,7 @@ public static class CliApp
             throw new CliUsageException($"expires_in_ms must be at most {(long)TokenIssuer.MaxLifetime.TotalMilliseconds}");
         }
 
-        var dataDir = parsed.Option("data-dir") ?? Environment.GetEnvironmentVariable("WORKFLOWS_DATA_DIR") ?? "data";
-        var key = SigningKeys.LoadOrCreate(Path.GetFullPath(dataDir), Environment.GetEnvironmentVariable("Workflows__Auth__SigningKey"));
+        var key = SigningKeys.LoadOrCreate(DataDir(parsed), Environment.GetEnvironmentVariable("Workflows__Auth__SigningKey"));
         var issuer = new TokenIssuer(key, TimeProvider.System);
         var token = issuer.Create(
             parsed.Option("org") ?? "default",

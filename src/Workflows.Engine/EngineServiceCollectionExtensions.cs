@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Execution;
+using Workflows.Engine.Files;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Models;
+using Workflows.Engine.Net;
 using Workflows.Engine.Scripting;
 using Workflows.Engine.Templating;
 
@@ -24,6 +27,9 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<ScriptOptions>();
         services.TryAddSingleton(TemplateRenderer.Shared);
         services.TryAddSingleton<ScriptRunner>();
+        services.AddModelProviders();
+        services.AddOutboundHttp();
+        services.AddWorkflowFiles();
         services.TryAddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly));
         services.TryAddSingleton<WorkflowExecutor>();
         services.TryAddSingleton<AppCatalog>();
@@ -31,6 +37,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<JobEventHub>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobService>();
+        services.TryAddSingleton<IChildJobRunner, Jobs.Internal.ChildJobRunner>();
         return services;
     }
 }

@@ -30,6 +30,15 @@ public abstract class BlockContext
     /// <summary>Services of the host (HTTP clients, model providers, options).</summary>
     public required IServiceProvider Services { get; init; }
 
+    /// <summary>
+    /// When this block started. For a block resumed after a restart it is the time stored with its first
+    /// <c>block_started</c> event, so waits measured from it survive restarts (see <c>delay</c>).
+    /// </summary>
+    public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Whether this block started in an earlier attempt of the job and is being run again after a restart.</summary>
+    public bool IsResumed { get; init; }
+
     /// <summary>Renders a template against launch variables and earlier outputs; a missing variable fails the block.</summary>
     public abstract ValueTask<string> RenderAsync(string template, CancellationToken cancellationToken);
 
@@ -44,4 +53,20 @@ public abstract class BlockContext
 
     /// <summary>Reports a log line (a <c>log</c> event).</summary>
     public abstract ValueTask LogAsync(string message, CancellationToken cancellationToken);
+
+    /// <summary>Reports a log line with details (a <c>log</c> event whose <c>data</c> is <paramref name="data"/>).</summary>
+    public virtual ValueTask LogAsync(string message, JsonObject? data, CancellationToken cancellationToken) =>
+        LogAsync(message, cancellationToken);
+
+    /// <summary>
+    /// Runs another block inline, as part of this one (<c>foreach</c> runs its <c>block</c> per item). The inline block
+    /// sees this block's scope plus <paramref name="extraScope"/> (names that shadow block ids, such as <c>item</c>);
+    /// its streamed text and logs are reported as this block's. Its own failure throws, as its execution would.
+    /// </summary>
+    /// <exception cref="BlockException">The block type is unknown or the block failed.</exception>
+    public virtual Task<BlockResult> RunBlockAsync(
+        BlockDefinition block,
+        IReadOnlyDictionary<string, JsonNode?> extraScope,
+        CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this context cannot run inline blocks");
 }

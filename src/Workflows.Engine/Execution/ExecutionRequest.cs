@@ -29,4 +29,11 @@ public sealed record ExecutionRequest
 
     /// <summary>Blocks that an earlier attempt recorded as skipped.</summary>
     public IReadOnlySet<string> SkippedBlocks { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// Blocks that an earlier attempt started but did not finish, with the time of their <c>block_started</c> event.
+    /// They run again without a second <c>block_started</c>, and see that original time as
+    /// <see cref="Blocks.BlockContext.StartedAt"/> (so a <c>delay</c> resumes its wait instead of starting over).
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> StartedBlocks { get; init; } = new Dictionary<string, DateTimeOffset>();
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
 
@@ -27,4 +28,8 @@ public interface IExecutionObserver
 
     /// <summary>A block logged a line.</summary>
     ValueTask LogAsync(BlockDefinition block, string message, CancellationToken cancellationToken);
+
+    /// <summary>A block logged a line with details; observers that keep no details record only the line.</summary>
+    ValueTask LogAsync(BlockDefinition block, string message, JsonObject? data, CancellationToken cancellationToken) =>
+        LogAsync(block, message, cancellationToken);
 }

@@ -14,6 +14,7 @@ namespace Workflows.Engine.Execution;
 public sealed class WorkflowExecutor(BlockRegistry blocks, IServiceProvider services)
 {
     private readonly TemplateRenderer _renderer = services.GetService<TemplateRenderer>() ?? TemplateRenderer.Shared;
+    private readonly TimeProvider _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     // Dependency counts and dependents are worked out once per loaded definition, not once per job.
     private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
@@ -25,6 +26,6 @@ public sealed class WorkflowExecutor(BlockRegistry blocks, IServiceProvider serv
     public Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, IExecutionObserver observer, CancellationToken cancellationToken)
     {
         var plan = _plans.GetValue(request.Workflow, workflow => ExecutionPlan.Create(workflow, blocks));
-        return new WorkflowRun(plan, request, observer, _renderer, services, cancellationToken).RunAsync();
+        return new WorkflowRun(plan, request, observer, _renderer, blocks, _time, services, cancellationToken).RunAsync();
     }
 }

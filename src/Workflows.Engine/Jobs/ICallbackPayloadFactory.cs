@@ -6,6 +6,6 @@ namespace Workflows.Engine.Jobs;
 /// </summary>
 public interface ICallbackPayloadFactory
 {
-    /// <summary>The JSON body for a finished job.</summary>
-    string Create(JobRecord job, IReadOnlyList<JobPost> posts);
+    /// <summary>The JSON body for a finished job; <paramref name="billingCost"/> is its cost as a decimal string.</summary>
+    string Create(JobRecord job, IReadOnlyList<JobPost> posts, string billingCost);
 }

@@ -58,4 +58,7 @@ public sealed record JobRecord
 
     /// <summary>Which API started it (native, apps, recipes); decides the callback body's shape.</summary>
     public string Dialect { get; init; } = "native";
+
+    /// <summary>The job whose block started this one (<c>run_workflow</c>, <c>foreach</c>), or null for a top-level job.</summary>
+    public Guid? ParentJobId { get; init; }
 }

@@ -26,6 +26,9 @@ public sealed partial class JobRunner(
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
 
+    /// <summary>Whether this runner is shutting down (jobs stop unfinished, to resume on the next start).</summary>
+    public bool IsShuttingDown => _shutdown.IsCancellationRequested;
+
     /// <summary>Number of jobs executing in this process.</summary>
     public int RunningCount => _running.Count;
 
@@ -122,6 +125,7 @@ public sealed partial class JobRunner(
             return;
         }
 
+        var earlier = resumed ? await ReadEarlierAttemptAsync(job.Id) : EarlierAttempt.None;
         var request = new ExecutionRequest
         {
             JobId = job.Id,
@@ -130,7 +134,8 @@ public sealed partial class JobRunner(
             Workflow = workflow,
             LaunchVariables = job.Variables,
             CompletedOutputs = resumed ? await store.GetOutputsAsync(job.Id, CancellationToken.None) : new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
-            SkippedBlocks = resumed ? await ReadSkippedAsync(job.Id) : new HashSet<string>(),
+            SkippedBlocks = earlier.Skipped,
+            StartedBlocks = earlier.Started,
         };
 
         var limit = options.Value.MaxDuration - (time.GetUtcNow() - (execution.Job.StartedAt ?? job.CreatedAt));
@@ -166,18 +171,32 @@ public sealed partial class JobRunner(
         }
     }
 
-    private async Task<IReadOnlySet<string>> ReadSkippedAsync(Guid jobId)
+    // What the event log says about an earlier attempt: blocks skipped, and blocks started but not finished (with
+    // the time of their block_started, so they resume with their original start instead of starting over).
+    private async Task<EarlierAttempt> ReadEarlierAttemptAsync(Guid jobId)
     {
         var skipped = new HashSet<string>(StringComparer.Ordinal);
+        var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         long after = 0;
         while (true)
         {
             var batch = await store.GetEventsAsync(jobId, after, 1000, CancellationToken.None);
             foreach (var ev in batch)
             {
-                if (ev.Type == JobEventTypes.BlockSkipped && ev.BlockId is not null)
+                if (ev.BlockId is { } blockId)
                 {
-                    skipped.Add(ev.BlockId);
+                    switch (ev.Type)
+                    {
+                        case JobEventTypes.BlockSkipped:
+                            skipped.Add(blockId);
+                            break;
+                        case JobEventTypes.BlockStarted:
+                            started[blockId] = ev.Time;
+                            break;
+                        case JobEventTypes.BlockCompleted or JobEventTypes.BlockFailed:
+                            started.Remove(blockId);
+                            break;
+                    }
                 }
 
                 after = ev.Sequence;
@@ -185,7 +204,7 @@ public sealed partial class JobRunner(
 
             if (batch.Count < 1000)
             {
-                return skipped;
+                return new EarlierAttempt(skipped, started);
             }
         }
     }
@@ -204,6 +223,11 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Runner fault on job {JobId}")]
     private static partial void LogRunnerFault(ILogger logger, Guid jobId, Exception exception);
+
+    private sealed record EarlierAttempt(IReadOnlySet<string> Skipped, IReadOnlyDictionary<string, DateTimeOffset> Started)
+    {
+        public static EarlierAttempt None { get; } = new(new HashSet<string>(), new Dictionary<string, DateTimeOffset>());
+    }
 
     private sealed class RunningJob(CancellationTokenSource cancellation) : IDisposable
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Definitions;
+using Workflows.Engine.Files;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Jobs;
@@ -17,7 +18,8 @@ public sealed class JobService(
     JobRunner runner,
     JobEventHub hub,
     IOptions<JobOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    FileInputResolver files)
 {
     private const int ReplayBatch = 500;
 
@@ -49,6 +51,7 @@ public sealed class JobService(
         try
         {
             variables = LaunchVariableBinder.Bind(workflow, request.Variables);
+            variables = await files.ResolveAsync(request.OrganizationId, workflow, variables, cancellationToken);
         }
         catch (LaunchVariableException ex)
         {
@@ -72,6 +75,7 @@ public sealed class JobService(
             ProgressUrl = NullIfEmpty(request.ProgressUrl),
             IdempotencyKey = NullIfEmpty(request.IdempotencyKey),
             Dialect = request.Dialect,
+            ParentJobId = request.ParentJobId,
         };
         var queued = new JobEvent(job.Id, 1, JobEventTypes.JobQueued, now);
         try
@@ -155,6 +159,13 @@ public sealed class JobService(
     /// <summary>The job's posts.</summary>
     public Task<IReadOnlyList<JobPost>> GetPostsAsync(JobRecord job, CancellationToken cancellationToken) =>
         store.GetPostsAsync(job.Id, cancellationToken);
+
+    /// <summary>
+    /// What the job has cost so far: the sum of its blocks' <c>billingCost</c> (model usage priced by
+    /// <see cref="Models.ModelOptions.Prices"/>), as an invariant decimal string such as <c>0</c> or <c>0.00045</c>.
+    /// </summary>
+    public async Task<string> GetBillingCostAsync(JobRecord job, CancellationToken cancellationToken) =>
+        Models.Internal.Billing.Format(await Models.Internal.Billing.SumAsync(store, job.Id, cancellationToken));
 
     /// <summary>Stops a job; returns its record afterwards (unchanged when it had already finished).</summary>
     public async Task<JobRecord> CancelAsync(string organizationId, Guid jobId, string? reason, CancellationToken cancellationToken)

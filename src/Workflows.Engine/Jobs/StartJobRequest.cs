@@ -31,4 +31,7 @@ public sealed record StartJobRequest
 
     /// <summary>Which API asked (native, apps, recipes); decides the callback body's shape.</summary>
     public string Dialect { get; init; } = "native";
+
+    /// <summary>The job whose block starts this one as a child job, or null.</summary>
+    public Guid? ParentJobId { get; init; }
 }

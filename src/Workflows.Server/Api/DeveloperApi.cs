@@ -101,7 +101,8 @@ internal sealed class DeveloperApi(JobService jobs, IAppCatalog catalog, IOption
             throw new RpcException(new Status(StatusCode.Unknown, $"run {job.Id} failed: {job.Error}"));
         }
 
-        return ThreadMapper.ToRunResponse(job, await jobs.GetPostsAsync(job, context.CancellationToken));
+        var posts = await jobs.GetPostsAsync(job, context.CancellationToken);
+        return ThreadMapper.ToRunResponse(job, posts, await jobs.GetBillingCostAsync(job, context.CancellationToken));
     }
 
     private (string Id, string Name) Organization(ServerCallContext context)

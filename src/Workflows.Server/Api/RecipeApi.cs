@@ -8,11 +8,12 @@ using Workflows.Engine.Jobs;
 using Workflows.Engine.Storage;
 using Workflows.Server.Api.Mapping;
 using Workflows.Server.Auth;
+using Workflows.Server.Files;
 
 namespace Workflows.Server.Api;
 
 /// <summary>Dialect 2, the "recipes" paths under /api/v1/workflow: a mapping onto the same engine calls.</summary>
-internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog) : RecipeApiService.RecipeApiServiceBase
+internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog, JobArtifacts artifacts) : RecipeApiService.RecipeApiServiceBase
 {
     /// <summary>The exact 404 message recipe clients look for.</summary>
     public const string JobNotFound = "Job not found";
@@ -110,6 +111,7 @@ internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog) : RecipeAp
         if (job.State == Engine.Jobs.JobState.Succeeded)
         {
             AddOutputs(response, job.Result);
+            JobArtifacts.AddTo(response.Artifacts, await artifacts.FindAsync(job, context.GetHttpContext(), context.CancellationToken));
         }
 
         return response;

@@ -69,10 +69,15 @@ internal sealed partial class WorkflowApi
         var caller = Caller.From(context);
         var job = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
         var posts = await jobs.GetPostsAsync(job, context.CancellationToken);
-        var response = new GetJobResultsResponse { Job = JobMapper.ToProto(job), BillingCost = "0" };
+        var response = new GetJobResultsResponse
+        {
+            Job = JobMapper.ToProto(job),
+            BillingCost = await jobs.GetBillingCostAsync(job, context.CancellationToken),
+        };
         if (job.State == Engine.Jobs.JobState.Succeeded)
         {
             response.Result = ProtoJson.ToValue(job.Result);
+            response.Artifacts.AddRange(await artifacts.FindAsync(job, context.GetHttpContext(), context.CancellationToken));
         }
 
         response.Posts.AddRange(posts.Select(JobMapper.ToProto));

@@ -6,6 +6,7 @@ using Workflows.Engine.Jobs;
 using Workflows.Engine.Security;
 using Workflows.Server.Api.Mapping;
 using Workflows.Server.Auth;
+using Workflows.Server.Files;
 using Workflows.Server.Hosting;
 
 namespace Workflows.Server.Api;
@@ -15,7 +16,8 @@ internal sealed partial class WorkflowApi(
     JobService jobs,
     IAppCatalog catalog,
     TokenIssuer tokens,
-    IOptions<WorkflowsOptions> options) : WorkflowService.WorkflowServiceBase
+    IOptions<WorkflowsOptions> options,
+    JobArtifacts artifacts) : WorkflowService.WorkflowServiceBase
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(15);
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Workflows.Engine.Security;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Server.Delivery;
@@ -13,6 +14,7 @@ namespace Workflows.Server.Delivery;
 internal sealed partial class CallbackDispatcher(
     IJobStore store,
     IHttpClientFactory httpClients,
+    WebhookSecrets secrets,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<CallbackDispatcher> logger) : BackgroundService
@@ -44,16 +46,15 @@ internal sealed partial class CallbackDispatcher(
 
     private async ValueTask DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        string? error;
+        string error;
+        var retryable = true;
+        TimeSpan? retryAfter = null;
         try
         {
             using var client = httpClients.CreateClient(HttpClientName);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.AttemptTimeout);
-            using var content = new StringContent(message.Payload, Encoding.UTF8);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var request = new HttpRequestMessage(HttpMethod.Post, message.Url) { Content = content };
-            request.Headers.TryAddWithoutValidation("webhook-id", message.DeliveryId);
+            using var request = SignedRequest(message);
             using var response = await client.SendAsync(request, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
@@ -61,7 +62,12 @@ internal sealed partial class CallbackDispatcher(
                 return;
             }
 
-            error = $"HTTP {(int)response.StatusCode}";
+            var status = (int)response.StatusCode;
+            error = $"HTTP {status}";
+            // Standard Webhooks: retry on 408, 429 and 5xx; any other answer is the receiver's final word.
+            retryable = status is 408 or 429 or >= 500;
+            retryAfter = response.Headers.RetryAfter?.Delta
+                ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -73,12 +79,42 @@ internal sealed partial class CallbackDispatcher(
         }
 
         var now = time.GetUtcNow();
-        var backoff = TimeSpan.FromTicks(Math.Min(
-            options.Value.MaxBackoff.Ticks,
-            options.Value.InitialBackoff.Ticks * (1L << Math.Min(message.Attempts, 20))));
-        DateTimeOffset? retryAt = now + backoff < message.CreatedAt + options.Value.RetryPeriod ? now + backoff : null;
+        var retryAt = retryable ? now + Backoff(message.Attempts, retryAfter) : (DateTimeOffset?)null;
+        if (retryAt >= message.CreatedAt + options.Value.RetryPeriod)
+        {
+            retryAt = null;
+        }
+
         LogAttemptFailed(logger, message.DeliveryId, message.JobId, error, retryAt);
         await store.RecordDeliveryAttemptAsync(message.Id, false, error, retryAt, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The POST with Standard Webhooks headers: <c>webhook-id</c> is the same on every retry, the timestamp and
+    /// signature are made per attempt (receivers reject old timestamps).
+    /// </summary>
+    private HttpRequestMessage SignedRequest(OutboxMessage message)
+    {
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        var content = new StringContent(message.Payload, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, message.Url) { Content = content };
+        request.Headers.TryAddWithoutValidation("webhook-id", message.DeliveryId);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(
+            "webhook-signature",
+            WebhookSignature.Sign(message.DeliveryId, timestamp, message.Payload, secrets.SigningKeys(message.OrganizationId)));
+        return request;
+    }
+
+    /// <summary>Exponential backoff with ±20% jitter, at least what the receiver's Retry-After asks for.</summary>
+    private TimeSpan Backoff(int attempts, TimeSpan? retryAfter)
+    {
+        var exponential = Math.Min(
+            options.Value.MaxBackoff.Ticks,
+            options.Value.InitialBackoff.Ticks * (1L << Math.Min(attempts, 30)));
+        var jittered = TimeSpan.FromTicks((long)(exponential * (0.8 + (Random.Shared.NextDouble() * 0.4))));
+        return retryAfter is { } asked && asked > jittered ? TimeSpan.FromTicks(Math.Min(asked.Ticks, options.Value.MaxBackoff.Ticks)) : jittered;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of job {JobId} failed ({Error}); next attempt at {RetryAt}")]

@@ -13,9 +13,9 @@ internal sealed class CallbackPayloadFactory : ICallbackPayloadFactory
 {
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
-    public string Create(JobRecord job, IReadOnlyList<JobPost> posts) => job.Dialect switch
+    public string Create(JobRecord job, IReadOnlyList<JobPost> posts, string billingCost) => job.Dialect switch
     {
-        "apps" => Formatter.Format(ThreadMapper.ToRunResponse(job, posts)),
+        "apps" => Formatter.Format(ThreadMapper.ToRunResponse(job, posts, billingCost)),
         _ => Formatter.Format(WorkflowApi.RunResponseFor(job)),
     };
 }

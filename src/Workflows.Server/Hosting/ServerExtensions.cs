@@ -2,10 +2,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Workflows.Engine;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Security;
 using Workflows.Engine.Scripting;
 using Workflows.Server.Api;
 using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
+using Workflows.Server.Files;
 using Workflows.Storage.Sqlite;
 
 namespace Workflows.Server.Hosting;
@@ -22,15 +24,21 @@ internal static class ServerExtensions
         services.AddOptions<WorkflowsOptions>().BindConfiguration(WorkflowsOptions.Section);
         services.AddOptions<JobOptions>().BindConfiguration("Workflows:Jobs");
         services.AddOptions<ScriptOptions>().BindConfiguration(ScriptOptions.SectionName);
+        services.AddOptions<Engine.Net.OutboundOptions>().BindConfiguration(Engine.Net.OutboundOptions.SectionName);
+        services.AddOptions<Engine.Models.ModelOptions>().BindConfiguration(Engine.Models.ModelOptions.SectionName).ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Workflows:Delivery");
         services.AddOptions<AppCatalogOptions>().BindConfiguration("Workflows:Apps").Configure(o => o.AppsDir = paths.AppsDir);
         services.UseSqliteStorage(paths.DatabasePath);
         services.AddWorkflowEngine();
         services.AddSingleton<ICallbackPayloadFactory, CallbackPayloadFactory>();
-        services.AddHttpClient(CallbackDispatcher.HttpClientName);
+        services.AddSingleton(sp => new WebhookSecrets(paths.DataDir, sp.GetRequiredService<TimeProvider>()));
+        // Callbacks go through the outbound guard too: a callback URL must not reach loopback or private hosts.
+        services.AddHttpClient(CallbackDispatcher.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Engine.Net.OutboundGuard>().CreateHandler());
         services.AddHostedService<EngineStartup>();
         services.AddHostedService<CallbackDispatcher>();
         services.AddWorkflowsAuth(builder.Configuration, paths);
+        services.AddWorkflowsFiles(builder.Configuration, paths);
         return builder;
     }
 
@@ -59,6 +67,7 @@ internal static class ServerExtensions
         app.MapGrpcService<WorkflowApi>();
         app.MapGrpcService<DeveloperApi>();
         app.MapGrpcService<RecipeApi>();
+        app.MapFileEndpoints();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();

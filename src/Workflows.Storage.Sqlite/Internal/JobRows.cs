@@ -28,6 +28,7 @@ internal static class JobRows
         ProgressUrl = reader.GetNullableString(15),
         IdempotencyKey = reader.GetNullableString(16),
         Dialect = reader.GetString(17),
+        ParentJobId = reader.GetNullableString(18) is { } parent ? JobIds.Parse(parent) : null,
     };
 
     public static JobRecord? ReadSingleJob(SqliteCommand command)
@@ -96,7 +97,8 @@ internal static class JobRows
             .Set("$callback_url", job.CallbackUrl)
             .Set("$progress_url", job.ProgressUrl)
             .Set("$idempotency_key", job.IdempotencyKey)
-            .Set("$dialect", job.Dialect);
+            .Set("$dialect", job.Dialect)
+            .Set("$parent_job_id", job.ParentJobId is { } parent ? JobIds.ToText(parent) : null);
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

@@ -6,12 +6,12 @@ internal static class JobSql
     /// <summary>The jobs columns in the order <see cref="JobRows.ReadJob"/> reads them.</summary>
     public const string JobColumns =
         "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
-        "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect";
+        "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id";
 
     public const string InsertJob =
         "INSERT INTO jobs (" + JobColumns + ") VALUES ($id, $org, $app_id, $workflow, $workflow_title, $state, $variables, " +
         "$created_at, $started_at, $finished_at, $result, $error, $last_sequence, $created_by, $callback_url, $progress_url, " +
-        "$idempotency_key, $dialect)";
+        "$idempotency_key, $dialect, $parent_job_id)";
 
     /// <summary>Advances a job only when nobody else did: no row changes on a sequence mismatch. NULL means unchanged.</summary>
     public const string AdvanceJob =

@@ -99,6 +99,12 @@ internal static class Schema
             PRIMARY KEY (org, id)
         ) WITHOUT ROWID;
         """,
+
+        // 2: child jobs (run_workflow, foreach) name their parent.
+        """
+        ALTER TABLE jobs ADD COLUMN parent_job_id TEXT;
+        CREATE INDEX jobs_parent ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -36,6 +36,15 @@ public sealed class BlockTestFixture(IBlock block, string type = "block")
     /// <summary>The renderer behind the context's template methods.</summary>
     public TemplateRenderer Renderer { get; set; } = TemplateRenderer.Shared;
 
+    /// <summary>Block types for blocks that run or validate inline blocks (<c>foreach</c>); null for none.</summary>
+    public BlockRegistry? Registry { get; set; }
+
+    /// <summary>The block's start as the context reports it (an earlier time plays a block resumed after a restart).</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>The job id the context reports.</summary>
+    public Guid JobId { get; set; } = Guid.NewGuid();
+
     public BlockTestFixture WithParameter(string name, JsonNode? value)
     {
         Parameters[name] = value;
@@ -72,7 +81,7 @@ public sealed class BlockTestFixture(IBlock block, string type = "block")
         };
         var context = new ExecutionBlockContext(Renderer, new CapturingObserver(this))
         {
-            JobId = Guid.NewGuid(),
+            JobId = JobId,
             OrganizationId = "default",
             App = new AppDefinition
             {
@@ -88,13 +97,17 @@ public sealed class BlockTestFixture(IBlock block, string type = "block")
             LaunchVariables = LaunchVariables,
             Outputs = Outputs,
             Services = Services,
+            StartedAt = StartedAt ?? DateTimeOffset.UtcNow,
+            IsResumed = StartedAt is not null,
+            Registry = Registry,
         };
         return block.ExecuteAsync(context, cancellationToken);
     }
 
     /// <summary>
     /// Validates the block; throws <see cref="DefinitionException"/> when it refuses. Upstream blocks default to the
-    /// ids in <see cref="Outputs"/>; <paramref name="otherBlocks"/> are in the workflow but not upstream.
+    /// ids in <see cref="Outputs"/>; <paramref name="otherBlocks"/> are in the workflow but not upstream: they come after
+    /// this block and wait for it.
     /// </summary>
     public void Validate(IEnumerable<string>? otherBlocks = null)
     {
@@ -102,7 +115,11 @@ public sealed class BlockTestFixture(IBlock block, string type = "block")
         var all = new HashSet<string>(upstream, StringComparer.Ordinal) { BlockId };
         all.UnionWith(otherBlocks ?? []);
         var declared = new HashSet<string>(LaunchVariables.Select(v => v.Key), StringComparer.Ordinal);
-        block.Validate(new BlockValidationContext("test.flow", Definition, declared, upstream, all));
+        block.Validate(new BlockValidationContext(
+            "test.flow", Definition, declared, upstream, all, Registry, UpstreamOf));
+
+        IReadOnlySet<string> UpstreamOf(string id) =>
+            id == BlockId ? upstream : upstream.Contains(id) ? new HashSet<string>() : new HashSet<string>(upstream) { BlockId };
     }
 
     /// <summary>The validation error's reason, or null when the block accepts its definition.</summary>

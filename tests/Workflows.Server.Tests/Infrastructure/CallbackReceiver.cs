@@ -22,9 +22,18 @@ public sealed class CallbackReceiver : IAsyncDisposable
     /// <summary>Base URL, e.g. http://127.0.0.1:1234.</summary>
     public string Url { get; }
 
-    public static async Task<CallbackReceiver> StartAsync()
+    /// <summary>How many of the next POSTs to answer with <see cref="FailureStatus"/> (they are still recorded).</summary>
+    public int FailuresLeft;
+
+    /// <summary>The status failed POSTs get.</summary>
+    public int FailureStatus { get; set; } = StatusCodes.Status503ServiceUnavailable;
+
+    public static Task<CallbackReceiver> StartAsync() => StartAsync(FreePort.Next());
+
+    /// <summary>Starts on a given loopback port (a test may first let callbacks to that port fail).</summary>
+    public static async Task<CallbackReceiver> StartAsync(int port)
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var url = $"http://127.0.0.1:{port}";
         var builder = WebApplication.CreateSlimBuilder();
         // The server's appsettings.json sits in the test output too; its Kestrel endpoints would win over UseUrls.
         // An empty in-memory source replaces them, and holds what UseUrls writes.
@@ -39,8 +48,9 @@ public sealed class CallbackReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-            await receiver._received.Writer.WriteAsync(new ReceivedCallback(context.Request.Path, headers, body));
-            return Results.Ok();
+            var failed = Interlocked.Decrement(ref receiver.FailuresLeft) >= 0;
+            await receiver._received.Writer.WriteAsync(new ReceivedCallback(context.Request.Path, headers, body) { Failed = failed });
+            return failed ? Results.StatusCode(receiver.FailureStatus) : Results.Ok();
         });
         await app.StartAsync();
         return receiver;
@@ -77,4 +87,8 @@ public sealed class CallbackReceiver : IAsyncDisposable
 }
 
 /// <summary>One received POST.</summary>
-public sealed record ReceivedCallback(string Path, IReadOnlyDictionary<string, string> Headers, string Body);
+public sealed record ReceivedCallback(string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    /// <summary>Whether the receiver answered this POST with a failure status.</summary>
+    public bool Failed { get; init; }
+}

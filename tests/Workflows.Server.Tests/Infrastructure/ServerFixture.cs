@@ -25,6 +25,9 @@ public sealed class ServerFixture : IAsyncLifetime
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "wf-tests-" + Guid.NewGuid().ToString("N"));
     public string AppsDir => Path.Combine(DataDir, "apps");
     public TokenIssuer Tokens { get; private set; } = null!;
+
+    /// <summary>The running server's services (for reading its store or secrets in assertions).</summary>
+    public IServiceProvider Services => _app!.Services;
     public CallbackReceiver Callbacks { get; private set; } = null!;
     public GrpcChannel Channel { get; private set; } = null!;
 
@@ -58,6 +61,10 @@ public sealed class ServerFixture : IAsyncLifetime
                 ["Workflows:Organizations:acme:Name"] = "Acme",
                 ["Workflows:Scripts:TimeoutMs"] = "500",
                 ["Workflows:Delivery:PollInterval"] = "00:00:00.050",
+                ["Workflows:Delivery:InitialBackoff"] = "00:00:00.100",
+                ["Workflows:Delivery:MaxBackoff"] = "00:00:00.400",
+                // Callbacks go to a receiver on loopback, which the outbound guard refuses unless allowed.
+                ["Workflows:Outbound:Allow:0"] = "127.0.0.1",
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             // The engine's blocks plus the test-only `gate` block.

@@ -159,15 +159,20 @@ internal static class LaunchVariableCoercion
 
     private static JsonNode? ToFileReference(JsonNode value)
     {
-        if (value.GetValueKind() == JsonValueKind.String)
+        if (IsFileReference(value))
         {
             return value.DeepClone();
         }
 
-        return value is JsonArray array && array.All(item => item?.GetValueKind() == JsonValueKind.String)
+        return value is JsonArray array && array.All(IsFileReference)
             ? array.DeepClone()
             : null;
     }
+
+    /// <summary>A URL, data: URL or base64 string, or a file object (<c>{"fid": …}</c>) passed on from another job.</summary>
+    private static bool IsFileReference(JsonNode? value) =>
+        value?.GetValueKind() == JsonValueKind.String
+        || (value is JsonObject file && file["fid"]?.GetValueKind() == JsonValueKind.String);
 
     private static JsonNode? ParseJson(string text)
     {

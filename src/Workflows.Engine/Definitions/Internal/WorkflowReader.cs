@@ -357,7 +357,7 @@ internal static partial class WorkflowReader
         foreach (var block in workflow.Blocks)
         {
             registry.TryGet(block.Type, out var implementation);
-            var context = new BlockValidationContext(file, block, variableNames, graph.UpstreamOf(block.Id), allIds);
+            var context = new BlockValidationContext(file, block, variableNames, graph.UpstreamOf(block.Id), allIds, registry, graph.UpstreamOf);
             try
             {
                 implementation!.Validate(context);

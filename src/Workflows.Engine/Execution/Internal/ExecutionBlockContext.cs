@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions;
 using Workflows.Engine.Templating;
 
 namespace Workflows.Engine.Execution.Internal;
@@ -7,6 +8,17 @@ namespace Workflows.Engine.Execution.Internal;
 /// <summary>The executor's <see cref="BlockContext"/>: templates over the run's data, progress to the observer.</summary>
 internal sealed class ExecutionBlockContext(TemplateRenderer renderer, IExecutionObserver observer) : BlockContext
 {
+    /// <summary>The block types inline blocks are looked up in; without it, <see cref="RunBlockAsync"/> refuses.</summary>
+    public BlockRegistry? Registry { get; init; }
+
+    /// <summary>The clock inline blocks start by.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The block events are reported as: the block itself, or for an inline block the block running it.</summary>
+    public BlockDefinition? ReportAs { get; init; }
+
+    private BlockDefinition Reported => ReportAs ?? Definition;
+
     public override ValueTask<string> RenderAsync(string template, CancellationToken cancellationToken) =>
         new(renderer.Render(template, LaunchVariables, Outputs));
 
@@ -14,8 +26,46 @@ internal sealed class ExecutionBlockContext(TemplateRenderer renderer, IExecutio
         new(renderer.RenderValue(value, LaunchVariables, Outputs));
 
     public override ValueTask EmitTextAsync(string delta, CancellationToken cancellationToken) =>
-        observer.TextDeltaAsync(Definition, delta, cancellationToken);
+        observer.TextDeltaAsync(Reported, delta, cancellationToken);
 
     public override ValueTask LogAsync(string message, CancellationToken cancellationToken) =>
-        observer.LogAsync(Definition, message, cancellationToken);
+        observer.LogAsync(Reported, message, cancellationToken);
+
+    public override ValueTask LogAsync(string message, JsonObject? data, CancellationToken cancellationToken) =>
+        observer.LogAsync(Reported, message, data, cancellationToken);
+
+    public override async Task<BlockResult> RunBlockAsync(
+        BlockDefinition block,
+        IReadOnlyDictionary<string, JsonNode?> extraScope,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(extraScope);
+        IBlock? implementation = null;
+        if (Registry is null || !Registry.TryGet(block.Type, out implementation))
+        {
+            throw new BlockException($"unknown block type '{block.Type}'");
+        }
+
+        var inner = new ExecutionBlockContext(renderer, observer)
+        {
+            JobId = JobId,
+            OrganizationId = OrganizationId,
+            App = App,
+            Workflow = Workflow,
+            Definition = block,
+            LaunchVariables = LaunchVariables,
+            Outputs = extraScope.Count == 0 ? Outputs : new ScopeOverlay(extraScope, Outputs),
+            Services = Services,
+
+            // An inline block is not checkpointed on its own, so it starts now, also after a restart.
+            StartedAt = Time.GetUtcNow(),
+            IsResumed = IsResumed,
+            Registry = Registry,
+            Time = Time,
+            ReportAs = Reported,
+        };
+        return await implementation.ExecuteAsync(inner, cancellationToken)
+            ?? throw new InvalidOperationException("the block returned no result");
+    }
 }

@@ -27,7 +27,18 @@ internal sealed partial class WorkflowRun
     {
         var definition = _plan.Blocks[i];
         var runToken = _runCancellation!.Token;
-        await _observer.BlockStartedAsync(definition, _cancellationToken);
+        if (!context.IsResumed)
+        {
+            await _observer.BlockStartedAsync(definition, _cancellationToken);
+        }
+
+        // A resumed block's duration counts from its first start, before the restart.
+        var earlier = context.IsResumed ? _time.GetUtcNow() - context.StartedAt : TimeSpan.Zero;
+        if (earlier < TimeSpan.Zero)
+        {
+            earlier = TimeSpan.Zero;
+        }
+
         var started = Stopwatch.GetTimestamp();
         BlockResult? result = null;
         string? reason = null;
@@ -47,7 +58,7 @@ internal sealed partial class WorkflowRun
 
             // Another block failed; say so, so a watcher never sees a start without an end.
             await _observer.BlockFailedAsync(
-                definition, $"cancelled because block '{_failedBlock}' failed", Stopwatch.GetElapsedTime(started), _cancellationToken);
+                definition, $"cancelled because block '{_failedBlock}' failed", earlier + Stopwatch.GetElapsedTime(started), _cancellationToken);
             return new BlockCompletion(i, BlockCompletionKind.Cancelled, null, null, null);
         }
         catch (BlockException e)
@@ -62,7 +73,7 @@ internal sealed partial class WorkflowRun
             error = $"block '{definition.Id}' failed: {e.Message}";
         }
 
-        var duration = Stopwatch.GetElapsedTime(started);
+        var duration = earlier + Stopwatch.GetElapsedTime(started);
         if (result is not null)
         {
             // Outside the try: an observer that cannot record the result is the runner's failure, not the block's.

@@ -17,6 +17,8 @@ internal sealed partial class WorkflowRun
     private readonly ExecutionRequest _request;
     private readonly IExecutionObserver _observer;
     private readonly TemplateRenderer _renderer;
+    private readonly BlockRegistry _registry;
+    private readonly TimeProvider _time;
     private readonly IServiceProvider _services;
     private readonly CancellationToken _cancellationToken;
     private readonly JsonObject _launchVariables;
@@ -42,6 +44,8 @@ internal sealed partial class WorkflowRun
         ExecutionRequest request,
         IExecutionObserver observer,
         TemplateRenderer renderer,
+        BlockRegistry registry,
+        TimeProvider time,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
@@ -49,6 +53,8 @@ internal sealed partial class WorkflowRun
         _request = request;
         _observer = observer;
         _renderer = renderer;
+        _registry = registry;
+        _time = time;
         _services = services;
         _cancellationToken = cancellationToken;
         _launchVariables = WithDeclaredVariables(request);
@@ -180,6 +186,9 @@ internal sealed partial class WorkflowRun
     {
         _states[i] = BlockState.Running;
         _running++;
+
+        // Started in an earlier attempt: it keeps its original start (and its one block_started event).
+        var resumed = _request.StartedBlocks.TryGetValue(_plan.Blocks[i].Id, out var startedAt);
         var context = new ExecutionBlockContext(_renderer, _observer)
         {
             JobId = _request.JobId,
@@ -190,6 +199,10 @@ internal sealed partial class WorkflowRun
             LaunchVariables = _launchVariables,
             Outputs = _log.Snapshot(),
             Services = _services,
+            StartedAt = resumed ? startedAt : _time.GetUtcNow(),
+            IsResumed = resumed,
+            Registry = _registry,
+            Time = _time,
         };
 
         // Alone, a block runs inline (cheap for sequential workflows). With company, each gets a pool thread so a

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution;
+using Workflows.Engine.Models.Internal;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Jobs.Internal;
@@ -41,6 +42,9 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
 
     public ValueTask LogAsync(BlockDefinition block, string message, CancellationToken cancellationToken) =>
         AppendAsync(Event(JobEventTypes.Log, block) with { Text = message });
+
+    public ValueTask LogAsync(BlockDefinition block, string message, JsonObject? data, CancellationToken cancellationToken) =>
+        AppendAsync(Event(JobEventTypes.Log, block) with { Text = message, Data = data?.DeepClone().AsObject() });
 
     /// <summary>Appends a job-level log line.</summary>
     public ValueTask LogAsync(string message) =>
@@ -125,6 +129,8 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
             {
                 var posts = new List<JobPost>(await store.GetPostsAsync(Job.Id, CancellationToken.None));
                 posts.AddRange(change.Posts);
+                // Read from the store, so costs of blocks run before a restart count too.
+                var billingCost = Billing.Format(await Billing.SumAsync(store, Job.Id, CancellationToken.None));
                 outbox =
                 [
                     new OutboxMessage
@@ -134,7 +140,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                         OrganizationId = Job.OrganizationId,
                         Kind = "callback",
                         Url = Job.CallbackUrl!,
-                        Payload = payloads.Create(next, posts),
+                        Payload = payloads.Create(next, posts, billingCost),
                         NextAttemptAt = next.FinishedAt ?? time.GetUtcNow(),
                         CreatedAt = time.GetUtcNow(),
                     },

@@ -22,6 +22,7 @@ internal static class JobMapper
             LastSequence = job.LastSequence,
             CreatedBy = job.CreatedBy,
             CallbackUrl = job.CallbackUrl ?? "",
+            ParentJobId = job.ParentJobId?.ToString() ?? "",
         };
         if (job.StartedAt is { } started)
         {

@@ -39,15 +39,15 @@ internal static class ThreadMapper
         return thread;
     }
 
-    /// <summary>The synchronous run response, which is also the callback body.</summary>
-    public static RunAppResponse ToRunResponse(JobRecord job, IReadOnlyList<JobPost> posts)
+    /// <summary>The synchronous run response, which is also the callback body; <paramref name="billingCost"/> is the job's cost.</summary>
+    public static RunAppResponse ToRunResponse(JobRecord job, IReadOnlyList<JobPost> posts, string billingCost)
     {
         var response = new RunAppResponse
         {
             Success = job.State == Engine.Jobs.JobState.Succeeded,
             ThreadId = job.Id.ToString(),
             Thread = ToThread(job, posts),
-            BillingCost = "0",
+            BillingCost = billingCost,
         };
         if (job.State == Engine.Jobs.JobState.Succeeded)
         {

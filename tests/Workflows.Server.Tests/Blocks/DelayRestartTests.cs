@@ -1,0 +1,184 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Workflows.Contracts.V1;
+using Workflows.Engine.Blocks;
+using Workflows.Engine.Security;
+using Workflows.Server.Hosting;
+using Workflows.Server.Tests.Infrastructure;
+
+namespace Workflows.Server.Tests.Blocks;
+
+/// <summary>
+/// A delay survives a restart: the server is stopped while a job waits and started again on the same data dir; the job
+/// resumes the rest of its wait (it does not start over) and nothing completed before the restart runs again.
+/// </summary>
+public sealed class DelayRestartTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Delay = TimeSpan.FromSeconds(3);
+
+    // How long the server stays down at least (counted from the delay's start): long enough that a wait that started
+    // over would clearly end later than one that resumed.
+    private static readonly TimeSpan Downtime = TimeSpan.FromSeconds(1.5);
+
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "wf-delay-" + Guid.NewGuid().ToString("N"));
+
+    private string AppsDir => Path.Combine(_dataDir, "apps");
+
+    public Task InitializeAsync()
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, "TestApps", "sleepy");
+        var target = Path.Combine(AppsDir, "sleepy");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on a slow shutdown; the temp dir is cleaned by the OS.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Delay_ServerRestartsDuringWait_ResumesRemainingWait()
+    {
+        string jobId;
+        DateTimeOffset waitStarted;
+        await using (var first = await Server.StartAsync(_dataDir, AppsDir))
+        {
+            var run = await first.Client.RunAsync(
+                new RunRequest { AppId = "sleepy", Wait = Duration.FromTimeSpan(TimeSpan.Zero) }, first.Auth, JobHelpers.Deadline());
+            jobId = run.Job.Id;
+            waitStarted = (await first.WatchUntilAsync(jobId, e => e.Type == "block_started" && e.BlockId == "wait")).Time.ToDateTimeOffset();
+        }
+
+        // Stopped: the job is left running on purpose. Stay down for a known time, simulating an outage.
+        var downFor = waitStarted + Downtime - DateTimeOffset.UtcNow;
+        if (downFor > TimeSpan.Zero)
+        {
+            await Task.Delay(downFor);
+        }
+
+        var restartedAt = DateTimeOffset.UtcNow;
+        await using var second = await Server.StartAsync(_dataDir, AppsDir);
+        var events = await second.WatchToEndAsync(jobId);
+        var job = (await second.Client.GetJobAsync(new GetJobRequest { JobId = jobId }, second.Auth, JobHelpers.Deadline())).Job;
+
+        Assert.Equal(JobState.Succeeded, job.State);
+        Assert.Equal("before the wait, after the wait", job.Result.StringValue);
+        var created = job.CreateTime.ToDateTimeOffset();
+        var finished = job.FinishTime.ToDateTimeOffset();
+        var restartTime = restartedAt - waitStarted;
+        Assert.True(finished >= created + Delay, $"finished {finished - created} after creation, before the delay was over");
+        Assert.True(finished >= waitStarted + Delay - TimeSpan.FromMilliseconds(5), $"finished {finished - waitStarted} after the wait started");
+
+        // A wait that started over would end no earlier than restartedAt + 3 s.
+        Assert.True(
+            finished < restartedAt + Delay - TimeSpan.FromMilliseconds(500),
+            $"finished {finished - restartedAt} after the restart: the wait started over");
+        Assert.True(finished < created + Delay + restartTime + Delay);
+
+        JobHelpers.AssertGaplessToEnd(events, 1, "job_succeeded");
+        Assert.Single(events, e => e.Type == "block_started" && e.BlockId == "wait");
+        Assert.Single(events, e => e.Type == "log" && e.Text == "job resumed after a restart");
+        foreach (var id in new[] { "before", "wait", "out" })
+        {
+            Assert.Single(events, e => e.Type == "block_completed" && e.BlockId == id);
+        }
+
+        var resumed = events.FindIndex(e => e.Text == "job resumed after a restart");
+        Assert.True(events.FindIndex(e => e.Type == "block_completed" && e.BlockId == "before") < resumed);
+        Assert.True(events.FindIndex(e => e.Type == "block_completed" && e.BlockId == "wait") > resumed);
+    }
+
+    /// <summary>One server process on the shared data dir, built the way <see cref="ServerFixture"/> builds it.</summary>
+    private sealed class Server : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly GrpcChannel _channel;
+
+        private Server(WebApplication app, string grpcUrl)
+        {
+            _app = app;
+            _channel = GrpcChannel.ForAddress(grpcUrl);
+            var token = app.Services.GetRequiredService<TokenIssuer>().Create("default", "admin", "Workflow", TimeSpan.FromHours(1), []).Token;
+            Auth = ServerFixture.Bearer(token);
+            Client = new WorkflowService.WorkflowServiceClient(_channel);
+        }
+
+        public WorkflowService.WorkflowServiceClient Client { get; }
+
+        public Metadata Auth { get; }
+
+        public static async Task<Server> StartAsync(string dataDir, string appsDir)
+        {
+            var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
+            var app = WorkflowsHost.Build([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{FreePort.Next()}",
+                    ["Kestrel:Endpoints:Rest:Protocols"] = "Http1",
+                    ["Kestrel:Endpoints:Grpc:Url"] = grpcUrl,
+                    ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+                    ["Workflows:DataDir"] = dataDir,
+                    ["Workflows:AppsDir"] = appsDir,
+                });
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));
+            });
+            await app.StartAsync();
+            return new Server(app, grpcUrl);
+        }
+
+        public async Task<JobEvent> WatchUntilAsync(string jobId, Func<JobEvent, bool> predicate)
+        {
+            using var call = Client.WatchJob(new WatchJobRequest { JobId = jobId }, Auth, JobHelpers.Deadline());
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                if (predicate(call.ResponseStream.Current.Event))
+                {
+                    return call.ResponseStream.Current.Event;
+                }
+            }
+
+            throw new InvalidOperationException("the job ended before the awaited event");
+        }
+
+        public async Task<List<JobEvent>> WatchToEndAsync(string jobId)
+        {
+            using var call = Client.WatchJob(new WatchJobRequest { JobId = jobId }, Auth, JobHelpers.Deadline());
+            var events = new List<JobEvent>();
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                events.Add(call.ResponseStream.Current.Event);
+            }
+
+            return events;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _channel.Dispose();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
