@@ -24,6 +24,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AppCatalogOptions>();
         services.AddOptions<JobOptions>();
+        services.AddOptions<LimitOptions>();
         services.AddOptions<ScriptOptions>();
         services.TryAddSingleton(TemplateRenderer.Shared);
         services.TryAddSingleton<ScriptRunner>();
@@ -37,6 +38,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<JobEventHub>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobService>();
+        services.TryAddSingleton<DeliveryService>();
         services.TryAddSingleton<IChildJobRunner, Jobs.Internal.ChildJobRunner>();
         return services;
     }

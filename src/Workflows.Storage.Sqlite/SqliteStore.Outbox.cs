@@ -23,6 +23,10 @@ public sealed partial class SqliteStore
         WriteAsync((outboxId, delivered, error, retryAt, DateTimeOffset.UtcNow), OutboxRows.RecordAttempt, cancellationToken);
 
     /// <inheritdoc />
+    public Task<bool> RequeueDeliveryAsync(long outboxId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync((outboxId, now), OutboxRows.Requeue, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync<string, IReadOnlyList<OutboxMessage>>(
             JobIds.ToText(jobId),

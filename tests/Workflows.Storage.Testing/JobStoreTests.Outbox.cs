@@ -140,6 +140,64 @@ public abstract partial class JobStoreTests
     }
 
     [Fact]
+    public async Task RecordDeliveryAttempt_Outcomes_StatusAndLastAttemptTime()
+    {
+        var stored = await EnqueueAsync(job => StoreTestData.Message(job), job => StoreTestData.Message(job), job => StoreTestData.Message(job));
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        Assert.All(stored, m => Assert.Equal(DeliveryStatus.Pending, m.Status));
+        Assert.All(stored, m => Assert.Null(m.LastAttemptAt));
+
+        await Store.RecordDeliveryAttemptAsync(stored[0].Id, delivered: true, null, null, Ct);
+        await Store.RecordDeliveryAttemptAsync(stored[1].Id, delivered: false, "HTTP 410", null, Ct);
+        await Store.RecordDeliveryAttemptAsync(stored[2].Id, delivered: false, "HTTP 503", StoreTestData.T0.AddMinutes(1), Ct);
+
+        var deliveries = await Store.ListDeliveriesAsync(stored[0].JobId, Ct);
+        Assert.Equal([DeliveryStatus.Delivered, DeliveryStatus.Failed, DeliveryStatus.Pending], deliveries.Select(m => m.Status));
+        Assert.All(deliveries, m => Assert.InRange(m.LastAttemptAt!.Value, before, DateTimeOffset.UtcNow.AddSeconds(1)));
+        Assert.Equal(StoreTestData.T0.AddMinutes(1), deliveries[2].NextAttemptAt);
+    }
+
+    [Fact]
+    public async Task RequeueDelivery_DeliveredOrFailed_PendingAndDueAtNow()
+    {
+        var stored = await EnqueueAsync(job => StoreTestData.Message(job), job => StoreTestData.Message(job));
+        await Store.RecordDeliveryAttemptAsync(stored[0].Id, delivered: true, null, null, Ct);
+        await Store.RecordDeliveryAttemptAsync(stored[1].Id, delivered: false, "HTTP 410", null, Ct);
+        var now = StoreTestData.T0.AddDays(3);
+
+        Assert.True(await Store.RequeueDeliveryAsync(stored[0].Id, now, Ct));
+        Assert.True(await Store.RequeueDeliveryAsync(stored[1].Id, now, Ct));
+
+        var deliveries = await Store.ListDeliveriesAsync(stored[0].JobId, Ct);
+        Assert.All(deliveries, m => Assert.Equal(DeliveryStatus.Pending, m.Status));
+        Assert.All(deliveries, m => Assert.Equal(now, m.NextAttemptAt));
+        Assert.Equal([1, 1], deliveries.Select(m => m.Attempts));
+        Assert.Equal("HTTP 410", deliveries[1].LastError);
+        Assert.Empty(await Store.ClaimDueDeliveriesAsync(now.AddMilliseconds(-1), 10, Lease, Ct));
+        Assert.Equal(stored.Select(m => m.Id), (await Store.ClaimDueDeliveriesAsync(now, 10, Lease, Ct)).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task RequeueDelivery_Pending_FalseAndLeaseKept()
+    {
+        var stored = await EnqueueAsync(job => StoreTestData.Message(job));
+        var claimed = Assert.Single(await Store.ClaimDueDeliveriesAsync(StoreTestData.T0, 10, Lease, Ct));
+
+        Assert.False(await Store.RequeueDeliveryAsync(stored[0].Id, StoreTestData.T0, Ct));
+
+        var delivery = Assert.Single(await Store.ListDeliveriesAsync(stored[0].JobId, Ct));
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.Equal(claimed.NextAttemptAt, delivery.NextAttemptAt);
+        Assert.Empty(await Store.ClaimDueDeliveriesAsync(StoreTestData.T0, 10, Lease, Ct));
+    }
+
+    [Fact]
+    public async Task RequeueDelivery_UnknownMessage_ThrowsKeyNotFoundException()
+    {
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.RequeueDeliveryAsync(987_654, StoreTestData.T0, Ct));
+    }
+
+    [Fact]
     public async Task ListDeliveries_OnlyThatJob()
     {
         var mine = await EnqueueAsync(job => StoreTestData.Message(job));

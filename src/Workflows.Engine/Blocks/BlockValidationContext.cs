@@ -89,6 +89,11 @@ public sealed class BlockValidationContext(
             _errorPrefix = _errorPrefix is null ? $"block '{Block.Id}': {where}: " : $"{_errorPrefix}{where}: ",
             _errorLine = _errorPrefix is null ? Block.Line : _errorLine,
         };
+        if (inline.Parameters.ContainsKey(BlockDefinition.TimeoutParameter) && inline.Timeout is null)
+        {
+            inner.Error($"'{BlockDefinition.TimeoutParameter}' must be a positive duration such as 500ms, 30s, 5m or PT5M");
+        }
+
         try
         {
             implementation.Validate(inner);

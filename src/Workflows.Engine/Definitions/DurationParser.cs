@@ -9,6 +9,15 @@ namespace Workflows.Engine.Definitions;
 /// </summary>
 public static class DurationParser
 {
+    /// <summary>Writes a duration the way workflow files do, in its largest whole-ish unit: <c>500ms</c>, <c>2s</c>, <c>1.5m</c>, <c>2h</c>.</summary>
+    public static string Format(TimeSpan duration) => duration switch
+    {
+        { TotalSeconds: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0.###}ms"),
+        { TotalMinutes: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.###}s"),
+        { TotalHours: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMinutes:0.###}m"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalHours:0.###}h"),
+    };
+
     /// <summary>Parses <paramref name="text"/>; false when it is not a valid, non-negative duration.</summary>
     public static bool TryParse(string? text, out TimeSpan duration)
     {

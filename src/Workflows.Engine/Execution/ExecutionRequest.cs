@@ -36,4 +36,10 @@ public sealed record ExecutionRequest
     /// <see cref="Blocks.BlockContext.StartedAt"/> (so a <c>delay</c> resumes its wait instead of starting over).
     /// </summary>
     public IReadOnlyDictionary<string, DateTimeOffset> StartedBlocks { get; init; } = new Dictionary<string, DateTimeOffset>();
+
+    /// <summary>
+    /// How long a block may run when it sets no <c>timeout</c> parameter (counted from its first start, like its
+    /// duration); null for no limit. <c>delay</c> blocks are exempt from it and only honour their own <c>timeout</c>.
+    /// </summary>
+    public TimeSpan? DefaultBlockTimeout { get; init; }
 }

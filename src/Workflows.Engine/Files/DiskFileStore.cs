@@ -41,7 +41,13 @@ public sealed class DiskFileStore(IOptions<FileStoreOptions> options, TimeProvid
                 }
             }
 
-            MoveIntoPlace(temp, BlobPath(fid));
+            // Bytes stored before stay and count as stored now (for retention); otherwise the temp file becomes the blob.
+            if (!Touch(BlobPath(fid)))
+            {
+                MoveIntoPlace(temp, BlobPath(fid));
+                _ = Touch(BlobPath(fid));
+            }
+
             var file = new StoredFile(
                 fid,
                 organizationId,
@@ -95,6 +101,75 @@ public sealed class DiskFileStore(IOptions<FileStoreOptions> options, TimeProvid
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A file's "last stored" time is its metadata file's write time, which <see cref="SaveAsync"/> sets on every store
+    /// (also of bytes stored before). Blobs are deleted only when unreferenced and not stored since the cut-off either,
+    /// so bytes being stored again meanwhile are kept.
+    /// </remarks>
+    public Task<int> DeleteStoredBeforeAsync(DateTimeOffset storedBefore, CancellationToken cancellationToken)
+    {
+        var cutoff = storedBefore.UtcDateTime;
+        var deleted = 0;
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in Enumerate(Path.Combine(Root, "meta"), "*.json"))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (File.GetLastWriteTimeUtc(path) < cutoff && TryDelete(path))
+            {
+                deleted++;
+            }
+            else
+            {
+                referenced.Add(Path.GetFileNameWithoutExtension(path));
+            }
+        }
+
+        foreach (var path in Enumerate(Path.Combine(Root, "blobs"), "*"))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!referenced.Contains(Path.GetFileName(path)) && File.GetLastWriteTimeUtc(path) < cutoff)
+            {
+                TryDelete(path);
+            }
+        }
+
+        // Leftovers of interrupted writes.
+        foreach (var path in Enumerate(Path.Combine(Root, "tmp"), "*"))
+        {
+            if (File.GetLastWriteTimeUtc(path) < cutoff)
+            {
+                TryDelete(path);
+            }
+        }
+
+        return Task.FromResult(deleted);
+    }
+
+    private static IEnumerable<string> Enumerate(string folder, string pattern) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, pattern, new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
+            : [];
+
+    /// <summary>Marks a file as stored now (by this store's clock), for retention; false when it does not exist.</summary>
+    private bool Touch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, time.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only retention reads it; at worst the file goes a little early.
+            return true;
         }
     }
 
@@ -164,6 +239,8 @@ public sealed class DiskFileStore(IOptions<FileStoreOptions> options, TimeProvid
     {
         if (await GetAsync(file.OrganizationId, file.Fid, cancellationToken) is { } existing)
         {
+            // Stored again: retention counts from now.
+            _ = Touch(MetadataPath(file.OrganizationId, file.Fid));
             return existing;
         }
 
@@ -180,6 +257,7 @@ public sealed class DiskFileStore(IOptions<FileStoreOptions> options, TimeProvid
         try
         {
             await File.WriteAllTextAsync(temp, json.ToJsonString(), cancellationToken);
+            File.SetLastWriteTimeUtc(temp, time.GetUtcNow().UtcDateTime);
             MoveIntoPlace(temp, path);
         }
         finally
@@ -211,15 +289,17 @@ public sealed class DiskFileStore(IOptions<FileStoreOptions> options, TimeProvid
         }
     }
 
-    private static void TryDelete(string path)
+    private static bool TryDelete(string path)
     {
         try
         {
             File.Delete(path);
+            return true;
         }
         catch (IOException)
         {
-            // Left in tmp/; harmless.
+            // Left in place; harmless (a leftover in tmp/, or retention tries again next time).
+            return false;
         }
     }
 }

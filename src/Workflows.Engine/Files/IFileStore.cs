@@ -22,4 +22,11 @@ public interface IFileStore
 
     /// <summary>The bytes of the organisation's file, or null when it has none; the caller disposes the stream.</summary>
     Task<Stream?> OpenReadAsync(string organizationId, string fid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retention: deletes every organisation's record of a file it last stored (or stored again) before
+    /// <paramref name="storedBefore"/>, then the bytes that no organisation's record refers to any more. Returns how
+    /// many records were deleted.
+    /// </summary>
+    Task<int> DeleteStoredBeforeAsync(DateTimeOffset storedBefore, CancellationToken cancellationToken);
 }

@@ -13,6 +13,15 @@ public enum EngineErrorKind
     AlreadyExists,
     /// <summary>The request conflicts with the current state (409 / 422).</summary>
     FailedPrecondition,
+    /// <summary>
+    /// The request is well-formed but contradicts an earlier one, such as an idempotency key reused for a different
+    /// request (gRPC FAILED_PRECONDITION; 422 over REST).
+    /// </summary>
+    Unprocessable,
+    /// <summary>A concurrent request is still being answered; retry once it is (gRPC ABORTED, 409).</summary>
+    Aborted,
+    /// <summary>A per-organisation limit is reached; retry after <see cref="EngineException.RetryAfter"/> (gRPC RESOURCE_EXHAUSTED, 429).</summary>
+    ResourceExhausted,
 }
 
 /// <summary>A caller error with a message safe to show; never a fault of the service.</summary>
@@ -32,6 +41,9 @@ public sealed class EngineException : Exception
 
     /// <summary>The kind of error.</summary>
     public EngineErrorKind Kind { get; }
+
+    /// <summary>How long the caller should wait before retrying, when that is known (sent as <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>A 404 for a job id, worded the same whether it is unknown or another organisation's.</summary>
     public static EngineException JobNotFound(Guid jobId) => new(EngineErrorKind.NotFound, $"job '{jobId}' not found");

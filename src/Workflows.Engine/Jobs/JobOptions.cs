@@ -11,4 +11,16 @@ public sealed class JobOptions
 
     /// <summary>The longest a job may run before it fails with a timeout.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The longest one block may run when it sets no <c>timeout</c> of its own (<c>delay</c> blocks are exempt from this
+    /// default); zero or less means no default limit.
+    /// </summary>
+    public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long an idempotency key keeps answering with the job it started; afterwards the key may start a new job.
+    /// Child jobs' keys never expire.
+    /// </summary>
+    public TimeSpan IdempotencyKeyTtl { get; set; } = TimeSpan.FromHours(24);
 }

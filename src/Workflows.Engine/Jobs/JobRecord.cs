@@ -53,8 +53,20 @@ public sealed record JobRecord
     /// <summary>URL progress events are POSTed to.</summary>
     public string? ProgressUrl { get; init; }
 
-    /// <summary>The caller's idempotency key, if any.</summary>
+    /// <summary>The caller's idempotency key, if any (cleared when an expired key is reused by a newer job).</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// A hash of the request that started the job with <see cref="IdempotencyKey"/>, so the key coming again with a
+    /// different request can be told apart.
+    /// </summary>
+    public string? IdempotencyFingerprint { get; init; }
+
+    /// <summary>
+    /// When <see cref="IdempotencyKey"/> expires: from then on a new job may take the key over. Null means never
+    /// (child jobs, whose keys must always find the child).
+    /// </summary>
+    public DateTimeOffset? IdempotencyExpiresAt { get; init; }
 
     /// <summary>Which API started it (native, apps, recipes); decides the callback body's shape.</summary>
     public string Dialect { get; init; } = "native";

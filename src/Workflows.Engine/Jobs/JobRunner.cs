@@ -21,7 +21,8 @@ public sealed partial class JobRunner(
     ICallbackPayloadFactory payloads,
     IOptions<JobOptions> options,
     TimeProvider time,
-    ILogger<JobRunner> logger) : IAsyncDisposable
+    ILogger<JobRunner> logger,
+    IEnumerable<IJobRunListener> listeners) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
@@ -32,10 +33,16 @@ public sealed partial class JobRunner(
     /// <summary>Number of jobs executing in this process.</summary>
     public int RunningCount => _running.Count;
 
+    /// <summary>Per-organisation counts of running jobs, for the concurrent-jobs limit.</summary>
+    internal RunningJobCounts Counts { get; } = new();
+
     /// <summary>Starts running a stored job in the background; does nothing if it already runs here.</summary>
-    public void Start(JobRecord job)
+    public void Start(JobRecord job) => Start(job, Counts.Acquire(job.OrganizationId));
+
+    /// <summary>Starts a job with a slot of its organisation's count taken beforehand; the runner owns the slot from here.</summary>
+    internal void Start(JobRecord job, RunningJobCounts.Slot slot)
     {
-        var running = new RunningJob(CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token));
+        var running = new RunningJob(CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token), slot);
         if (!_running.TryAdd(job.Id, running))
         {
             running.Dispose();
@@ -43,6 +50,18 @@ public sealed partial class JobRunner(
         }
 
         running.Task = Task.Run(() => RunAsync(job, running));
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                listener.JobRunning(job);
+            }
+            catch (Exception ex)
+            {
+                // A listener is an add-on (progress forwarding); it must never keep a job from running.
+                LogListenerFault(logger, job.Id, ex);
+            }
+        }
     }
 
     /// <summary>A task that completes with the job's final record when it finishes here, or null if it does not run here.</summary>
@@ -136,6 +155,7 @@ public sealed partial class JobRunner(
             CompletedOutputs = resumed ? await store.GetOutputsAsync(job.Id, CancellationToken.None) : new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
             SkippedBlocks = earlier.Skipped,
             StartedBlocks = earlier.Started,
+            DefaultBlockTimeout = options.Value.BlockTimeout > TimeSpan.Zero ? options.Value.BlockTimeout : null,
         };
 
         var limit = options.Value.MaxDuration - (time.GetUtcNow() - (execution.Job.StartedAt ?? job.CreatedAt));
@@ -221,6 +241,9 @@ public sealed partial class JobRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was finished by another writer; this runner stopped")]
     private static partial void LogLostJob(ILogger logger, Guid jobId);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "A job run listener failed for job {JobId}")]
+    private static partial void LogListenerFault(ILogger logger, Guid jobId, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Runner fault on job {JobId}")]
     private static partial void LogRunnerFault(ILogger logger, Guid jobId, Exception exception);
 
@@ -229,13 +252,17 @@ public sealed partial class JobRunner(
         public static EarlierAttempt None { get; } = new(new HashSet<string>(), new Dictionary<string, DateTimeOffset>());
     }
 
-    private sealed class RunningJob(CancellationTokenSource cancellation) : IDisposable
+    private sealed class RunningJob(CancellationTokenSource cancellation, RunningJobCounts.Slot slot) : IDisposable
     {
         public CancellationTokenSource Cancellation { get; } = cancellation;
         public TaskCompletionSource<JobRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string? CancelReason { get; set; }
         public Task? Task { get; set; }
 
-        public void Dispose() => Cancellation.Dispose();
+        public void Dispose()
+        {
+            slot.Dispose();
+            Cancellation.Dispose();
+        }
     }
 }

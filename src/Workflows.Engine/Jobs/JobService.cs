@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Files;
+using Workflows.Engine.Jobs.Internal;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Jobs;
@@ -12,87 +12,21 @@ namespace Workflows.Engine.Jobs;
 /// What every API calls: start, wait for, read, cancel and watch jobs. The gRPC service and both REST
 /// dialects map onto these methods, so they never fork behaviour.
 /// </summary>
-public sealed class JobService(
+public sealed partial class JobService(
     IJobStore store,
     IAppCatalog catalog,
     JobRunner runner,
     JobEventHub hub,
     IOptions<JobOptions> options,
+    IOptions<LimitOptions> limits,
     TimeProvider time,
-    FileInputResolver files)
+    FileInputResolver files,
+    ICallbackPayloadFactory payloads)
 {
     private const int ReplayBatch = 500;
 
     /// <summary>The configured timing settings.</summary>
     public JobOptions Options => options.Value;
-
-    /// <summary>Validates the request, stores the job with its <c>job_queued</c> event, and starts it.</summary>
-    public async Task<JobRecord> StartAsync(StartJobRequest request, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(request.AppId))
-        {
-            throw new EngineException(EngineErrorKind.InvalidArgument, "an app id is required");
-        }
-
-        var app = catalog.GetApp(request.OrganizationId, request.AppId)
-            ?? throw new EngineException(EngineErrorKind.NotFound, $"app '{request.AppId}' not found");
-        var workflow = FindWorkflow(app, request.Workflow);
-
-        if (!string.IsNullOrEmpty(request.IdempotencyKey))
-        {
-            var existing = await store.FindByIdempotencyKeyAsync(request.OrganizationId, request.IdempotencyKey, cancellationToken);
-            if (existing is not null)
-            {
-                return existing;
-            }
-        }
-
-        JsonObject variables;
-        try
-        {
-            variables = LaunchVariableBinder.Bind(workflow, request.Variables);
-            variables = await files.ResolveAsync(request.OrganizationId, workflow, variables, cancellationToken);
-        }
-        catch (LaunchVariableException ex)
-        {
-            throw new EngineException(EngineErrorKind.InvalidArgument, ex.Message);
-        }
-
-        var now = time.GetUtcNow();
-        var job = new JobRecord
-        {
-            Id = Guid.CreateVersion7(now),
-            OrganizationId = request.OrganizationId,
-            AppId = app.Id,
-            Workflow = workflow.Name,
-            WorkflowTitle = workflow.Title,
-            State = JobState.Queued,
-            Variables = variables,
-            CreatedAt = now,
-            LastSequence = 1,
-            CreatedBy = request.CreatedBy,
-            CallbackUrl = NullIfEmpty(request.CallbackUrl),
-            ProgressUrl = NullIfEmpty(request.ProgressUrl),
-            IdempotencyKey = NullIfEmpty(request.IdempotencyKey),
-            Dialect = request.Dialect,
-            ParentJobId = request.ParentJobId,
-        };
-        var queued = new JobEvent(job.Id, 1, JobEventTypes.JobQueued, now);
-        try
-        {
-            await store.CreateJobAsync(job, [queued], cancellationToken);
-        }
-        catch (ConcurrencyException) when (job.IdempotencyKey is not null)
-        {
-            // Another request with the same key won the race: answer with its job.
-            return await store.FindByIdempotencyKeyAsync(job.OrganizationId, job.IdempotencyKey, cancellationToken)
-                ?? throw new EngineException(EngineErrorKind.FailedPrecondition, "a request with this idempotency key is in progress");
-        }
-
-        hub.Publish(queued);
-        runner.Start(job);
-        return job;
-    }
 
     /// <summary>
     /// Waits up to <paramref name="wait"/> for the job to finish and returns its latest record
@@ -189,25 +123,15 @@ public sealed class JobService(
             }
         }
 
-        // Not running in this process: write the cancellation directly, guarded by the sequence check.
+        // Not running in this process: finish it here through the same terminal commit a run ends with (event, state,
+        // reason post and callback delivery in one transaction), guarded by the sequence check.
         for (var attempt = 0; attempt < 5 && !job.State.IsTerminal(); attempt++)
         {
-            var now = time.GetUtcNow();
-            var ev = new JobEvent(jobId, job.LastSequence + 1, JobEventTypes.JobCancelled, now) { Error = reason };
+            using var execution = new JobExecution(store, hub, time, job);
             try
             {
-                await store.CommitAsync(
-                    new JobCommit
-                    {
-                        JobId = jobId,
-                        ExpectedSequence = job.LastSequence,
-                        Events = [ev],
-                        State = JobState.Cancelled,
-                        FinishedAt = now,
-                        Error = reason,
-                    },
-                    cancellationToken);
-                hub.Publish(ev);
+                await execution.FinishAsync(JobState.Cancelled, null, reason, payloads);
+                return execution.Job;
             }
             catch (ConcurrencyException)
             {

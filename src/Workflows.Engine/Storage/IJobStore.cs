@@ -15,7 +15,10 @@ public interface IJobStore
 
     /// <summary>
     /// Stores a new job with its first events (sequence 1, …) in one transaction. The job's
-    /// <see cref="JobRecord.LastSequence"/> must equal the last event's sequence.
+    /// <see cref="JobRecord.LastSequence"/> must equal the last event's sequence. An idempotency key is unique per
+    /// organisation: when another job holds it, throws <see cref="ConcurrencyException"/>, unless that job's
+    /// <see cref="JobRecord.IdempotencyExpiresAt"/> is at or before the new job's <see cref="JobRecord.CreatedAt"/>;
+    /// then, in the same transaction, the key moves to the new job (the old job's key, fingerprint and expiry are cleared).
     /// </summary>
     Task CreateJobAsync(JobRecord job, IReadOnlyList<JobEvent> events, CancellationToken cancellationToken);
 
@@ -41,10 +44,18 @@ public interface IJobStore
     /// <summary>The job's posts in order.</summary>
     Task<IReadOnlyList<JobPost>> GetPostsAsync(Guid jobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> finished jobs (succeeded, failed or cancelled) that finished before
+    /// <paramref name="finishedBefore"/>, oldest first, with everything of theirs: events, block outputs, posts and
+    /// outbox messages (delivery logs). One batch is one transaction. Returns the ids of the jobs deleted; fewer than
+    /// <paramref name="batchSize"/> means nothing older is left. Unfinished jobs are never deleted.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> PruneAsync(DateTimeOffset finishedBefore, int batchSize, CancellationToken cancellationToken);
+
     /// <summary>Jobs not in a terminal state, oldest first, for recovery after a restart.</summary>
     Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken);
 
-    /// <summary>The job an organisation started with this idempotency key, or null.</summary>
+    /// <summary>The job of the organisation that holds this idempotency key (expired or not), or null.</summary>
     Task<JobRecord?> FindByIdempotencyKeyAsync(string organizationId, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
@@ -59,4 +70,11 @@ public interface IJobStore
 
     /// <summary>A job's outbox messages (pending and finished), oldest first.</summary>
     Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts a delivered or failed outbox message back in the due set: <see cref="DeliveryStatus.Pending"/>, next
+    /// attempt at <paramref name="now"/> (its attempts and last error are kept). Returns false, changing nothing, when
+    /// it is pending already; throws <see cref="KeyNotFoundException"/> for an unknown message.
+    /// </summary>
+    Task<bool> RequeueDeliveryAsync(long outboxId, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -35,4 +35,10 @@ public sealed record OutboxMessage
 
     /// <summary>The last attempt's outcome (status code or error), for operators.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>Where it stands: waiting for an attempt, delivered, or given up. New messages are pending.</summary>
+    public DeliveryStatus Status { get; init; } = DeliveryStatus.Pending;
+
+    /// <summary>When the last attempt was made; null before the first.</summary>
+    public DateTimeOffset? LastAttemptAt { get; init; }
 }

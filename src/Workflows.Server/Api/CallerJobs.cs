@@ -1,4 +1,5 @@
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Net;
 using Workflows.Server.Api.Mapping;
 using Workflows.Server.Auth;
 
@@ -28,8 +29,13 @@ internal static class CallerJobs
             : throw new EngineException(EngineErrorKind.NotFound, notFoundMessage.Length > 0 ? notFoundMessage : $"job '{id}' not found");
     }
 
-    /// <summary>Checks a callback or progress URL: absolute http(s) only.</summary>
-    public static string? CheckDeliveryUrl(string? url, string field)
+    /// <summary>
+    /// Checks a callback or progress URL when the run is requested: absolute http(s), and the outbound guard must
+    /// accept its host (a literal address, or every address the name resolves to is checked; nothing is connected).
+    /// A refused URL is a 400 naming the field, the URL and why. Each delivery is checked again when it connects.
+    /// </summary>
+    public static async Task<string?> CheckDeliveryUrlAsync(
+        this OutboundGuard guard, string? url, string field, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(url))
         {
@@ -41,7 +47,9 @@ internal static class CallerJobs
             throw new EngineException(EngineErrorKind.InvalidArgument, $"{field} must be an absolute http(s) URL, got '{Truncate(url)}'");
         }
 
-        return url;
+        return await guard.ValidateUrlAsync(url, cancellationToken) is { } refusal
+            ? throw new EngineException(EngineErrorKind.InvalidArgument, $"{field} '{Truncate(url)}' cannot be used: {refusal}")
+            : url;
     }
 
     private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Contracts.V1;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Net;
 using Workflows.Server.Api.Mapping;
 using Workflows.Server.Auth;
 using Workflows.Server.Hosting;
@@ -11,7 +12,7 @@ using Workflows.Server.Hosting;
 namespace Workflows.Server.Api;
 
 /// <summary>Dialect 1, the "apps / workers" paths under /developer/v2: a mapping onto the same engine calls.</summary>
-internal sealed class DeveloperApi(JobService jobs, IAppCatalog catalog, IOptions<WorkflowsOptions> options)
+internal sealed class DeveloperApi(JobService jobs, IAppCatalog catalog, IOptions<WorkflowsOptions> options, OutboundGuard guard)
     : DeveloperApiService.DeveloperApiServiceBase
 {
     public override Task<RunAppResponse> RunApp(RunAppRequest request, ServerCallContext context) =>
@@ -74,26 +75,28 @@ internal sealed class DeveloperApi(JobService jobs, IAppCatalog catalog, IOption
 
         var caller = Caller.From(context);
         caller.EnsureCanRun(appId);
-        var job = await jobs.StartAsync(
+        var checkedCallbackUrl = await guard.CheckDeliveryUrlAsync(callbackUrl, "callbackUrl", context.CancellationToken);
+        var checkedProgressUrl = await guard.CheckDeliveryUrlAsync(progressUrl, "progressUrl", context.CancellationToken);
+        var job = await jobs.RunAsync(
             new StartJobRequest
             {
                 OrganizationId = caller.OrganizationId,
                 AppId = appId,
                 Workflow = workflow,
                 Variables = ProtoJson.ToObject(variables),
-                CallbackUrl = CallerJobs.CheckDeliveryUrl(callbackUrl, "callbackUrl"),
-                ProgressUrl = CallerJobs.CheckDeliveryUrl(progressUrl, "progressUrl"),
-                IdempotencyKey = context.GetHttpContext().Request.Headers["Idempotency-Key"].ToString(),
+                CallbackUrl = checkedCallbackUrl,
+                ProgressUrl = checkedProgressUrl,
+                IdempotencyKey = IdempotencyKeyHeader.From(context),
                 CreatedBy = caller.TokenId,
                 Dialect = "apps",
             },
+            string.IsNullOrEmpty(callbackUrl) ? jobs.Options.SyncWait : TimeSpan.Zero,
             context.CancellationToken);
         if (job.CallbackUrl is not null)
         {
             return new RunAppResponse { Success = true, CallbackInProgress = true };
         }
 
-        job = await jobs.WaitAsync(job, jobs.Options.SyncWait, context.CancellationToken);
         if (job.State is Engine.Jobs.JobState.Failed or Engine.Jobs.JobState.Cancelled)
         {
             // The npm client turns a non-2xx answer into an error showing our message; a 200 with

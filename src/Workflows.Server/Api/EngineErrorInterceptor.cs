@@ -7,7 +7,8 @@ namespace Workflows.Server.Api;
 
 /// <summary>
 /// Turns engine errors into gRPC statuses (and so, through transcoding, into HTTP status codes with a
-/// <c>code</c> + <c>message</c> body). Anything unexpected is logged and answered with a plain Internal.
+/// <c>code</c> + <c>message</c> body), with a <c>retry-after</c> trailer (REST: header) when the error carries a retry
+/// hint. Anything unexpected is logged and answered with a plain Internal.
 /// </summary>
 internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorInterceptor> logger) : Interceptor
 {
@@ -41,12 +42,52 @@ internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorIntercep
     private RpcException? Map(Exception exception, ServerCallContext context) => exception switch
     {
         RpcException => null,
-        EngineException e => new RpcException(new Status(ToStatus(e.Kind), e.Message)),
+        EngineException e => ToRpc(e, context),
         DefinitionException e => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled")),
         _ => Fault(exception, context),
     };
+
+    private static RpcException ToRpc(EngineException exception, ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        var transcoded = !Auth.ErrorResponses.IsGrpc(http);
+        if (exception.RetryAfter is { } retryAfter)
+        {
+            var seconds = RetryAfterSeconds(retryAfter);
+            if (transcoded)
+            {
+                http.Response.Headers.RetryAfter = seconds;
+            }
+            else
+            {
+                context.ResponseTrailers.Add("retry-after", seconds);
+            }
+        }
+
+        if (transcoded && exception.Kind == EngineErrorKind.Unprocessable)
+        {
+            // Transcoding maps every gRPC code to a fixed HTTP status and none to 422; it sets its status just before
+            // writing the error body, so the status is replaced when the response starts.
+            http.Response.OnStarting(static state =>
+            {
+                var response = (HttpResponse)state;
+                if (response.StatusCode == StatusCodes.Status400BadRequest)
+                {
+                    response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                }
+
+                return Task.CompletedTask;
+            }, http.Response);
+        }
+
+        return new RpcException(new Status(ToStatus(exception.Kind), exception.Message));
+    }
+
+    /// <summary>Whole seconds for a <c>Retry-After</c> header, at least 1.</summary>
+    internal static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private RpcException Fault(Exception exception, ServerCallContext context)
     {
@@ -61,6 +102,9 @@ internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorIntercep
         EngineErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         EngineErrorKind.AlreadyExists => StatusCode.AlreadyExists,
         EngineErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+        EngineErrorKind.Unprocessable => StatusCode.FailedPrecondition,
+        EngineErrorKind.Aborted => StatusCode.Aborted,
+        EngineErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
         _ => StatusCode.Unknown,
     };
 

@@ -35,7 +35,7 @@ internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog, JobArtifac
                 OrganizationId = caller.OrganizationId,
                 AppId = request.Workflow,
                 Variables = ArgsToVariables(ProtoJson.ToObject(request.Args)),
-                IdempotencyKey = context.GetHttpContext().Request.Headers["Idempotency-Key"].ToString(),
+                IdempotencyKey = IdempotencyKeyHeader.From(context),
                 CreatedBy = caller.TokenId,
                 Dialect = "recipes",
             },

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Contracts.V1;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Net;
 using Workflows.Engine.Security;
 using Workflows.Server.Api.Mapping;
 using Workflows.Server.Auth;
@@ -17,7 +18,9 @@ internal sealed partial class WorkflowApi(
     IAppCatalog catalog,
     TokenIssuer tokens,
     IOptions<WorkflowsOptions> options,
-    JobArtifacts artifacts) : WorkflowService.WorkflowServiceBase
+    JobArtifacts artifacts,
+    DeliveryService deliveries,
+    OutboundGuard guard) : WorkflowService.WorkflowServiceBase
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(15);
 
@@ -31,21 +34,23 @@ internal sealed partial class WorkflowApi(
             throw new EngineException(EngineErrorKind.InvalidArgument, $"wait must be between 0 and {MaxWait.TotalSeconds:0} s");
         }
 
-        var job = await jobs.StartAsync(
+        var callbackUrl = await guard.CheckDeliveryUrlAsync(request.CallbackUrl, "callback_url", context.CancellationToken);
+        var progressUrl = await guard.CheckDeliveryUrlAsync(request.ProgressUrl, "progress_url", context.CancellationToken);
+        var job = await jobs.RunAsync(
             new StartJobRequest
             {
                 OrganizationId = caller.OrganizationId,
                 AppId = request.AppId,
                 Workflow = request.Workflow,
                 Variables = ProtoJson.ToObject(request.Variables),
-                CallbackUrl = CallerJobs.CheckDeliveryUrl(request.CallbackUrl, "callback_url"),
-                ProgressUrl = CallerJobs.CheckDeliveryUrl(request.ProgressUrl, "progress_url"),
-                IdempotencyKey = request.IdempotencyKey,
+                CallbackUrl = callbackUrl,
+                ProgressUrl = progressUrl,
+                IdempotencyKey = IdempotencyKeyHeader.From(context, request.IdempotencyKey),
                 CreatedBy = caller.TokenId,
                 Dialect = "native",
             },
+            wait,
             context.CancellationToken);
-        job = await jobs.WaitAsync(job, wait, context.CancellationToken);
         return RunResponseFor(job);
     }
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Security;
 using Workflows.Engine.Storage;
@@ -89,23 +87,8 @@ internal sealed partial class CallbackDispatcher(
         await store.RecordDeliveryAttemptAsync(message.Id, false, error, retryAt, CancellationToken.None);
     }
 
-    /// <summary>
-    /// The POST with Standard Webhooks headers: <c>webhook-id</c> is the same on every retry, the timestamp and
-    /// signature are made per attempt (receivers reject old timestamps).
-    /// </summary>
-    private HttpRequestMessage SignedRequest(OutboxMessage message)
-    {
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        var content = new StringContent(message.Payload, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, message.Url) { Content = content };
-        request.Headers.TryAddWithoutValidation("webhook-id", message.DeliveryId);
-        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(
-            "webhook-signature",
-            WebhookSignature.Sign(message.DeliveryId, timestamp, message.Payload, secrets.SigningKeys(message.OrganizationId)));
-        return request;
-    }
+    private HttpRequestMessage SignedRequest(OutboxMessage message) =>
+        WebhookRequest.Create(message.Url, message.DeliveryId, message.Payload, message.OrganizationId, secrets, time);
 
     /// <summary>Exponential backoff with ±20% jitter, at least what the receiver's Retry-After asks for.</summary>
     private TimeSpan Backoff(int attempts, TimeSpan? retryAfter)

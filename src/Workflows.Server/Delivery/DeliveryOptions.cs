@@ -17,4 +17,13 @@ public sealed class DeliveryOptions
 
     /// <summary>The longest delay between two attempts.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most events one progress POST carries; more wait for the next POST.</summary>
+    public int ProgressBatchSize { get; set; } = 500;
+
+    /// <summary>Attempts per progress POST before it is dropped (progress is best effort).</summary>
+    public int ProgressAttempts { get; set; } = 3;
+
+    /// <summary>The wait before the second attempt of a progress POST; it doubles for each later one.</summary>
+    public TimeSpan ProgressRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Workflows.Engine;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Retention;
 using Workflows.Engine.Security;
 using Workflows.Engine.Scripting;
 using Workflows.Server.Api;
@@ -22,7 +23,10 @@ internal static class ServerExtensions
         var services = builder.Services;
         services.AddSingleton(paths);
         services.AddOptions<WorkflowsOptions>().BindConfiguration(WorkflowsOptions.Section);
-        services.AddOptions<JobOptions>().BindConfiguration("Workflows:Jobs");
+        services.AddOptions<JobOptions>().BindConfiguration("Workflows:Jobs")
+            .Validate(jobs => jobs.IdempotencyKeyTtl > TimeSpan.Zero, "Workflows:Jobs:IdempotencyKeyTtl must be positive")
+            .ValidateOnStart();
+        services.AddWorkflowsRateLimits();
         services.AddOptions<ScriptOptions>().BindConfiguration(ScriptOptions.SectionName);
         services.AddOptions<Engine.Net.OutboundOptions>().BindConfiguration(Engine.Net.OutboundOptions.SectionName);
         services.AddOptions<Engine.Models.ModelOptions>().BindConfiguration(Engine.Models.ModelOptions.SectionName).ValidateOnStart();
@@ -37,6 +41,12 @@ internal static class ServerExtensions
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Engine.Net.OutboundGuard>().CreateHandler());
         services.AddHostedService<EngineStartup>();
         services.AddHostedService<CallbackDispatcher>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
+        services.AddHostedService<RetentionService>();
+        // Progress events of jobs running here go to their progress URL, through the same guarded client.
+        services.AddSingleton<ProgressForwarder>();
+        services.AddSingleton<IJobRunListener>(sp => sp.GetRequiredService<ProgressForwarder>());
+        services.AddHostedService(sp => sp.GetRequiredService<ProgressForwarder>());
         services.AddWorkflowsAuth(builder.Configuration, paths);
         services.AddWorkflowsFiles(builder.Configuration, paths);
         return builder;
@@ -63,10 +73,11 @@ internal static class ServerExtensions
         app.UseMiddleware<RecipeErrorMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseMiddleware<JsonBodyValidationMiddleware>();
-        app.MapGrpcService<WorkflowApi>();
-        app.MapGrpcService<DeveloperApi>();
-        app.MapGrpcService<RecipeApi>();
+        app.MapGrpcService<WorkflowApi>().RequireRateLimiting(RateLimits.Policy);
+        app.MapGrpcService<DeveloperApi>().RequireRateLimiting(RateLimits.Policy);
+        app.MapGrpcService<RecipeApi>().RequireRateLimiting(RateLimits.Policy);
         app.MapFileEndpoints();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();

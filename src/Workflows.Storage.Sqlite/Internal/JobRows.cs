@@ -29,6 +29,8 @@ internal static class JobRows
         IdempotencyKey = reader.GetNullableString(16),
         Dialect = reader.GetString(17),
         ParentJobId = reader.GetNullableString(18) is { } parent ? JobIds.Parse(parent) : null,
+        IdempotencyFingerprint = reader.GetNullableString(19),
+        IdempotencyExpiresAt = reader.GetNullableTime(20),
     };
 
     public static JobRecord? ReadSingleJob(SqliteCommand command)
@@ -98,7 +100,9 @@ internal static class JobRows
             .Set("$progress_url", job.ProgressUrl)
             .Set("$idempotency_key", job.IdempotencyKey)
             .Set("$dialect", job.Dialect)
-            .Set("$parent_job_id", job.ParentJobId is { } parent ? JobIds.ToText(parent) : null);
+            .Set("$parent_job_id", job.ParentJobId is { } parent ? JobIds.ToText(parent) : null)
+            .Set("$idempotency_fingerprint", job.IdempotencyFingerprint)
+            .Set("$idempotency_expires_at", UnixTime.ToMilliseconds(job.IdempotencyExpiresAt));
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

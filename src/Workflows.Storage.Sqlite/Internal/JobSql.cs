@@ -6,12 +6,18 @@ internal static class JobSql
     /// <summary>The jobs columns in the order <see cref="JobRows.ReadJob"/> reads them.</summary>
     public const string JobColumns =
         "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
-        "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id";
+        "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
+        "idempotency_fingerprint, idempotency_expires_at";
 
     public const string InsertJob =
         "INSERT INTO jobs (" + JobColumns + ") VALUES ($id, $org, $app_id, $workflow, $workflow_title, $state, $variables, " +
         "$created_at, $started_at, $finished_at, $result, $error, $last_sequence, $created_by, $callback_url, $progress_url, " +
-        "$idempotency_key, $dialect, $parent_job_id)";
+        "$idempotency_key, $dialect, $parent_job_id, $idempotency_fingerprint, $idempotency_expires_at)";
+
+    /// <summary>Frees an expired idempotency key for the job about to take it over (no change when it has not expired).</summary>
+    public const string ReleaseExpiredIdempotencyKey =
+        "UPDATE jobs SET idempotency_key = NULL, idempotency_fingerprint = NULL, idempotency_expires_at = NULL " +
+        "WHERE org = $org AND idempotency_key = $key AND idempotency_expires_at <= $now";
 
     /// <summary>Advances a job only when nobody else did: no row changes on a sequence mismatch. NULL means unchanged.</summary>
     public const string AdvanceJob =

@@ -10,6 +10,16 @@ internal static class JobWrites
 
     public static bool CreateJob(CachedConnection connection, PreparedJob prepared)
     {
+        if (prepared.Job.IdempotencyKey is { } key)
+        {
+            // An expired key moves to the new job; the writer's savepoint undoes this if the insert below fails.
+            connection.Command(JobSql.ReleaseExpiredIdempotencyKey)
+                .Set("$org", prepared.Job.OrganizationId)
+                .Set("$key", key)
+                .Set("$now", UnixTime.ToMilliseconds(prepared.Job.CreatedAt))
+                .ExecuteNonQuery();
+        }
+
         var insert = connection.Command(JobSql.InsertJob);
         JobRows.BindJob(insert, prepared);
         try

@@ -7,7 +7,7 @@ namespace Workflows.Storage.Sqlite.Internal;
 internal static class OutboxRows
 {
     private const string Columns =
-        "id, delivery_id, job_id, org, kind, url, payload, attempts, next_attempt_at, created_at, last_error";
+        "id, delivery_id, job_id, org, kind, url, payload, attempts, next_attempt_at, created_at, last_error, status, last_attempt_at";
 
     private const string InsertSql =
         "INSERT INTO outbox (delivery_id, job_id, org, kind, url, payload, attempts, next_attempt_at, created_at, status, last_error) " +
@@ -25,6 +25,12 @@ internal static class OutboxRows
         "status = CASE WHEN $delivered THEN 'delivered' WHEN $retry_at IS NULL THEN 'failed' ELSE 'pending' END, " +
         "next_attempt_at = CASE WHEN $delivered THEN next_attempt_at ELSE COALESCE($retry_at, next_attempt_at) END " +
         "WHERE id = $id";
+
+    // Only a finished message goes back: a pending one may be leased by a dispatcher right now.
+    private const string RequeueSql =
+        "UPDATE outbox SET status = 'pending', next_attempt_at = $now WHERE id = $id AND status <> 'pending'";
+
+    private const string ExistsSql = "SELECT 1 FROM outbox WHERE id = $id";
 
     public const string ListForJobSql = "SELECT " + Columns + " FROM outbox WHERE job_id = $job_id ORDER BY id";
 
@@ -66,6 +72,22 @@ internal static class OutboxRows
         return changed == 1 ? true : throw new KeyNotFoundException($"Outbox message {attempt.Id} does not exist.");
     }
 
+    public static bool Requeue(CachedConnection connection, (long Id, DateTimeOffset Now) requeue)
+    {
+        var changed = connection.Command(RequeueSql)
+            .Set("$id", requeue.Id)
+            .Set("$now", UnixTime.ToMilliseconds(requeue.Now))
+            .ExecuteNonQuery();
+        if (changed == 1)
+        {
+            return true;
+        }
+
+        return connection.Command(ExistsSql).Set("$id", requeue.Id).ExecuteScalar() is not null
+            ? false
+            : throw new KeyNotFoundException($"Outbox message {requeue.Id} does not exist.");
+    }
+
     public static List<OutboxMessage> Read(SqliteCommand command)
     {
         var messages = new List<OutboxMessage>();
@@ -85,8 +107,18 @@ internal static class OutboxRows
                 NextAttemptAt = reader.GetTime(8),
                 CreatedAt = reader.GetTime(9),
                 LastError = reader.GetNullableString(10),
+                Status = ParseStatus(reader.GetString(11)),
+                LastAttemptAt = reader.GetNullableTime(12),
             });
         }
         return messages;
     }
+
+    private static DeliveryStatus ParseStatus(string status) => status switch
+    {
+        "pending" => DeliveryStatus.Pending,
+        "delivered" => DeliveryStatus.Delivered,
+        "failed" => DeliveryStatus.Failed,
+        _ => throw new InvalidOperationException($"Unknown outbox status '{status}'."),
+    };
 }

@@ -105,6 +105,20 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN parent_job_id TEXT;
         CREATE INDEX jobs_parent ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
         """,
+
+        // 3: idempotency keys remember the request they came with, and expire (the unique (org, key) index stays: an
+        // expired key moves to the job that reuses it). Keys stored before expire 24 h after their job; child keys never.
+        """
+        ALTER TABLE jobs ADD COLUMN idempotency_fingerprint TEXT;
+        ALTER TABLE jobs ADD COLUMN idempotency_expires_at INTEGER;
+        UPDATE jobs SET idempotency_expires_at = created_at + 86400000
+            WHERE idempotency_key IS NOT NULL AND parent_job_id IS NULL;
+        """,
+
+        // 4: retention deletes finished jobs oldest first.
+        """
+        CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

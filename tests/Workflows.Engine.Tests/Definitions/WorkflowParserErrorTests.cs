@@ -103,6 +103,16 @@ public class WorkflowParserErrorTests
             4, "launch variable 'n': the default must be an integer, got \"abc\""
         },
         {
+            "block timeout not a duration",
+            "blocks:\n  - id: a\n    type: echo\n    timeout: soon\n",
+            2, "block 'a': 'timeout' must be a positive duration"
+        },
+        {
+            "block timeout zero",
+            "blocks:\n  - id: a\n    type: echo\n    timeout: 0s\n",
+            2, "block 'a': 'timeout' must be a positive duration"
+        },
+        {
             "empty blocks",
             "name: x\nblocks: []\n",
             2, "'blocks' is empty"

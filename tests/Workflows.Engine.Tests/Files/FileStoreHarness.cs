@@ -6,10 +6,10 @@ namespace Workflows.Engine.Tests.Files;
 /// <summary>A real <see cref="DiskFileStore"/> in its own temporary folder, deleted on dispose.</summary>
 public sealed class FileStoreHarness : IDisposable
 {
-    public FileStoreHarness(long maxFileBytes = FileStoreOptions.DefaultMaxFileBytes)
+    public FileStoreHarness(long maxFileBytes = FileStoreOptions.DefaultMaxFileBytes, TimeProvider? time = null)
     {
         Options = new FileStoreOptions { RootPath = Root, MaxFileBytes = maxFileBytes };
-        Store = new DiskFileStore(Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System);
+        Store = new DiskFileStore(Microsoft.Extensions.Options.Options.Create(Options), time ?? TimeProvider.System);
     }
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "wf-files-" + Guid.NewGuid().ToString("N"));

@@ -34,6 +34,9 @@ public sealed class EventLogStore(IReadOnlyList<JobEvent> events) : IJobStore
 
     public Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<Guid>> PruneAsync(DateTimeOffset finishedBefore, int batchSize, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public Task<JobRecord?> FindByIdempotencyKeyAsync(string organizationId, string idempotencyKey, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
@@ -44,4 +47,6 @@ public sealed class EventLogStore(IReadOnlyList<JobEvent> events) : IJobStore
         throw new NotSupportedException();
 
     public Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<bool> RequeueDeliveryAsync(long outboxId, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

@@ -25,6 +25,9 @@ public sealed class CallbackReceiver : IAsyncDisposable
     /// <summary>How many of the next POSTs to answer with <see cref="FailureStatus"/> (they are still recorded).</summary>
     public int FailuresLeft;
 
+    /// <summary>Every POST is recorded at once but answered only when this completes (a slow receiver).</summary>
+    public Task Hold { get; set; } = Task.CompletedTask;
+
     /// <summary>The status failed POSTs get.</summary>
     public int FailureStatus { get; set; } = StatusCodes.Status503ServiceUnavailable;
 
@@ -50,6 +53,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
             var failed = Interlocked.Decrement(ref receiver.FailuresLeft) >= 0;
             await receiver._received.Writer.WriteAsync(new ReceivedCallback(context.Request.Path, headers, body) { Failed = failed });
+            await receiver.Hold;
             return failed ? Results.StatusCode(receiver.FailureStatus) : Results.Ok();
         });
         await app.StartAsync();

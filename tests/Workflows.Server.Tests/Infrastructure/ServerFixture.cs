@@ -18,7 +18,20 @@ namespace Workflows.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?> _overrides;
     private WebApplication? _app;
+
+    /// <summary>The shared server, as the <c>server</c> collection uses it.</summary>
+    public ServerFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    // Not public: xunit wants one public constructor on a collection fixture.
+    private ServerFixture(IReadOnlyDictionary<string, string?> overrides) => _overrides = overrides;
+
+    /// <summary>A dedicated server (start it with <see cref="InitializeAsync"/>) whose settings <paramref name="overrides"/> replaces or adds to.</summary>
+    public static ServerFixture WithSettings(IReadOnlyDictionary<string, string?> overrides) => new(overrides);
 
     public string RestUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}";
     public string GrpcUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}";
@@ -61,11 +74,15 @@ public sealed class ServerFixture : IAsyncLifetime
                 ["Workflows:Organizations:acme:Name"] = "Acme",
                 ["Workflows:Scripts:TimeoutMs"] = "500",
                 ["Workflows:Delivery:PollInterval"] = "00:00:00.050",
+                // The shared server does not rate-limit: the hostile corpus must reach the body checks, not the
+                // limiter; the limit tests start dedicated servers.
+                ["Workflows:Limits:RequestsPerSecond"] = "0",
                 ["Workflows:Delivery:InitialBackoff"] = "00:00:00.100",
                 ["Workflows:Delivery:MaxBackoff"] = "00:00:00.400",
                 // Callbacks go to a receiver on loopback, which the outbound guard refuses unless allowed.
                 ["Workflows:Outbound:Allow:0"] = "127.0.0.1",
             });
+            builder.Configuration.AddInMemoryCollection(_overrides);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             // The engine's blocks plus the test-only `gate` block.
             builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));

@@ -13,9 +13,12 @@ namespace Workflows.Engine.Blocks.Builtin;
 /// (<see cref="BlockContext.StartedAt"/>), so after a restart only the rest of it remains. Its output is the time it
 /// ended waiting (ISO 8601, UTC).
 /// </summary>
-[Block("delay")]
+[Block(TypeName)]
 public sealed class DelayBlock : IBlock
 {
+    /// <summary>The block type name.</summary>
+    public const string TypeName = "delay";
+
     /// <summary>How long to wait (a template allowed), e.g. <c>30s</c>.</summary>
     public const string DurationParameter = "duration";
 

@@ -358,6 +358,12 @@ internal static partial class WorkflowReader
         {
             registry.TryGet(block.Type, out var implementation);
             var context = new BlockValidationContext(file, block, variableNames, graph.UpstreamOf(block.Id), allIds, registry, graph.UpstreamOf);
+            if (block.Parameters.ContainsKey(BlockDefinition.TimeoutParameter) && block.Timeout is null)
+            {
+                // Every block type accepts it; the executor enforces it.
+                context.Error($"'{BlockDefinition.TimeoutParameter}' must be a positive duration such as 500ms, 30s, 5m or PT5M");
+            }
+
             try
             {
                 implementation!.Validate(context);

@@ -14,6 +14,9 @@ internal enum BlockCompletionKind
     /// <summary>Threw; reported as failed.</summary>
     Failed,
 
+    /// <summary>Ran past its timeout and was stopped; reported as failed, the reason is the whole message.</summary>
+    TimedOut,
+
     /// <summary>Stopped because the run was cancelled (by the caller or after another block failed).</summary>
     Cancelled,
 

@@ -65,7 +65,19 @@ internal sealed class ExecutionBlockContext(TemplateRenderer renderer, IExecutio
             Time = Time,
             ReportAs = Reported,
         };
-        return await implementation.ExecuteAsync(inner, cancellationToken)
-            ?? throw new InvalidOperationException("the block returned no result");
+        // An inline block's own `timeout` bounds each of its runs; the outer block's bound still covers them all.
+        var limit = block.Timeout;
+        using var timeout = limit is { } allowed && allowed < TimeSpan.FromDays(45) ? new CancellationTokenSource(allowed, Time) : null;
+        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await implementation.ExecuteAsync(inner, linked?.Token ?? cancellationToken)
+                ?? throw new InvalidOperationException("the block returned no result");
+        }
+        catch (Exception e) when (timeout?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested
+                                  && e is OperationCanceledException or BlockException)
+        {
+            throw new BlockException($"block '{block.Id}' timed out after {DurationParser.Format(limit!.Value)}");
+        }
     }
 }

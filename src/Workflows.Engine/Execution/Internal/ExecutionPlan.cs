@@ -19,6 +19,7 @@ internal sealed class ExecutionPlan
         Indegree = new int[Blocks.Length];
         Dependents = new int[Blocks.Length][];
         IsOutputType = new bool[Blocks.Length];
+        Timeouts = new TimeSpan?[Blocks.Length];
         Index = FrozenDictionary<string, int>.Empty;
     }
 
@@ -38,6 +39,16 @@ internal sealed class ExecutionPlan
 
     /// <summary>Whether the block is an <c>output</c> block (its earlier output counts as the workflow's result).</summary>
     public bool[] IsOutputType { get; }
+
+    /// <summary>The block's own <c>timeout</c>, or null when it sets none.</summary>
+    public TimeSpan?[] Timeouts { get; }
+
+    /// <summary>
+    /// How long block <paramref name="i"/> may run: its own <c>timeout</c>, else <paramref name="defaultTimeout"/>
+    /// except for a <c>delay</c> (waiting is its job; only an explicit timeout bounds it). Null means no limit.
+    /// </summary>
+    public TimeSpan? TimeoutOf(int i, TimeSpan? defaultTimeout) =>
+        Timeouts[i] ?? (Blocks[i].Type == DelayBlock.TypeName || defaultTimeout <= TimeSpan.Zero ? null : defaultTimeout);
 
     /// <summary>Block id to position.</summary>
     public FrozenDictionary<string, int> Index { get; private set; }
@@ -60,6 +71,7 @@ internal sealed class ExecutionPlan
 
             plan.Implementations[i] = registry.TryGet(blocks[i].Type, out var block) ? block : null;
             plan.IsOutputType[i] = blocks[i].Type == OutputBlock.TypeName;
+            plan.Timeouts[i] = blocks[i].Timeout;
         }
 
         var dependents = new List<int>?[blocks.Length];

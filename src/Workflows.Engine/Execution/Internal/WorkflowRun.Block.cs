@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions;
 
 namespace Workflows.Engine.Execution.Internal;
 
@@ -39,14 +40,24 @@ internal sealed partial class WorkflowRun
             earlier = TimeSpan.Zero;
         }
 
+        // The block's own timeout (or the default), counted from its first start like its duration, so a restart does
+        // not grant it a fresh allowance. It cancels only this block; the run then stops as for any failed block.
+        var limit = _plan.TimeoutOf(i, _request.DefaultBlockTimeout);
+        using var timeout = limit is { } allowed && allowed - earlier < MaxTimer
+            ? new CancellationTokenSource(AtLeastOneMillisecond(allowed - earlier), _time)
+            : null;
+        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(runToken, timeout.Token);
+        var blockToken = linked?.Token ?? runToken;
+
         var started = Stopwatch.GetTimestamp();
         BlockResult? result = null;
         string? reason = null;
         string? error = null;
+        var timedOut = false;
         try
         {
             var block = _plan.Implementations[i] ?? throw new BlockException($"unknown block type '{definition.Type}'");
-            result = await block.ExecuteAsync(context, runToken)
+            result = await block.ExecuteAsync(context, blockToken)
                 ?? throw new InvalidOperationException("the block returned no result");
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
@@ -60,6 +71,13 @@ internal sealed partial class WorkflowRun
             await _observer.BlockFailedAsync(
                 definition, $"cancelled because block '{_failedBlock}' failed", earlier + Stopwatch.GetElapsedTime(started), _cancellationToken);
             return new BlockCompletion(i, BlockCompletionKind.Cancelled, null, null, null);
+        }
+        catch (Exception e) when (timeout?.IsCancellationRequested == true && e is OperationCanceledException or BlockException)
+        {
+            // A block may turn the cancellation into its own error (http_request does for its own timeout): the outer
+            // bound is what ended it either way.
+            timedOut = true;
+            reason = error = $"block '{definition.Id}' timed out after {DurationParser.Format(limit!.Value)}";
         }
         catch (BlockException e)
         {
@@ -82,6 +100,12 @@ internal sealed partial class WorkflowRun
         }
 
         await _observer.BlockFailedAsync(definition, error!, duration, _cancellationToken);
-        return new BlockCompletion(i, BlockCompletionKind.Failed, null, reason, null);
+        return new BlockCompletion(i, timedOut ? BlockCompletionKind.TimedOut : BlockCompletionKind.Failed, null, reason, null);
     }
+
+    // Timers take at most about 49 days; a longer timeout is no limit in practice (jobs have their own, shorter one).
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(45);
+
+    private static TimeSpan AtLeastOneMillisecond(TimeSpan value) =>
+        value > TimeSpan.FromMilliseconds(1) ? value : TimeSpan.FromMilliseconds(1);
 }

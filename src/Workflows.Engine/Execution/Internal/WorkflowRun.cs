@@ -243,12 +243,14 @@ internal sealed partial class WorkflowRun
 
                 Resolve(i);
                 break;
-            case BlockCompletionKind.Failed:
+            case BlockCompletionKind.Failed or BlockCompletionKind.TimedOut:
                 _states[i] = BlockState.Failed;
                 if (_failure is null && _crash is null && !_cancellationToken.IsCancellationRequested)
                 {
                     _failedBlock = _plan.Blocks[i].Id;
-                    _failure = $"block '{_failedBlock}' failed: {completion.Reason}";
+                    _failure = completion.Kind == BlockCompletionKind.TimedOut
+                        ? completion.Reason
+                        : $"block '{_failedBlock}' failed: {completion.Reason}";
                 }
 
                 Stop();

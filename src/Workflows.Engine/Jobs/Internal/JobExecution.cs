@@ -48,12 +48,12 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
 
     /// <summary>Appends a job-level log line.</summary>
     public ValueTask LogAsync(string message) =>
-        AppendAsync(new JobEvent(Job.Id, 0, JobEventTypes.Log, time.GetUtcNow()) { Text = message });
+        AppendAsync(new JobEvent(Job.Id, 0, JobEventTypes.Log, StoredTime.Now(time)) { Text = message });
 
     /// <summary>Marks the job running.</summary>
     public ValueTask StartAsync()
     {
-        var now = time.GetUtcNow();
+        var now = StoredTime.Now(time);
         return CommitAsync(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobStarted, now)])
         {
             State = JobState.Running,
@@ -64,7 +64,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     /// <summary>Writes the terminal event and state, with the callback delivery in the same transaction.</summary>
     public async ValueTask FinishAsync(JobState state, JsonNode? result, string? error, ICallbackPayloadFactory payloads)
     {
-        var now = time.GetUtcNow();
+        var now = StoredTime.Now(time);
         var type = state switch
         {
             JobState.Succeeded => JobEventTypes.JobSucceeded,
@@ -94,10 +94,10 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     }
 
     private JobEvent Event(string type, BlockDefinition block) =>
-        new(Job.Id, 0, type, time.GetUtcNow()) { BlockId = block.Id, BlockType = block.Type };
+        new(Job.Id, 0, type, StoredTime.Now(time)) { BlockId = block.Id, BlockType = block.Type };
 
     private JobPost NewPost(string? blockId, string role, string content) =>
-        new(Guid.NewGuid().ToString("N"), blockId, role, content, time.GetUtcNow());
+        new(Guid.NewGuid().ToString("N"), blockId, role, content, StoredTime.Now(time));
 
     private ValueTask AppendAsync(JobEvent ev) => CommitAsync(new Change([ev]));
 
@@ -141,8 +141,8 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                         Kind = "callback",
                         Url = Job.CallbackUrl!,
                         Payload = payloads.Create(next, posts, billingCost),
-                        NextAttemptAt = next.FinishedAt ?? time.GetUtcNow(),
-                        CreatedAt = time.GetUtcNow(),
+                        NextAttemptAt = next.FinishedAt ?? StoredTime.Now(time),
+                        CreatedAt = StoredTime.Now(time),
                     },
                 ];
             }

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Workflows.Engine.Security;
+
+namespace Workflows.Server.Delivery;
+
+/// <summary>
+/// A Standard Webhooks POST, as every delivery (callback or progress) is sent: JSON body, <c>webhook-id</c>,
+/// <c>webhook-timestamp</c> and <c>webhook-signature</c> signed with the organisation's current (and, while a rotation
+/// is fresh, previous) secret.
+/// </summary>
+internal static class WebhookRequest
+{
+    /// <summary>
+    /// The request; <paramref name="webhookId"/> stays the same across retries, the timestamp and signature are made
+    /// per attempt (receivers reject old timestamps).
+    /// </summary>
+    public static HttpRequestMessage Create(
+        string url, string webhookId, string payload, string organizationId, WebhookSecrets secrets, TimeProvider time)
+    {
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        var content = new StringContent(payload, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(
+            "webhook-signature",
+            WebhookSignature.Sign(webhookId, timestamp, payload, secrets.SigningKeys(organizationId)));
+        return request;
+    }
+}

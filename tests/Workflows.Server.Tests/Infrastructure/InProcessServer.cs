@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Workflows.Contracts.V1;
+using Workflows.Engine.Blocks;
+using Workflows.Engine.Security;
+using Workflows.Server.Hosting;
+
+namespace Workflows.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A server of its own for tests that need settings the shared <see cref="ServerFixture"/> must not have (small limits,
+/// a short key lifetime, a clock the test moves), built the same way: in process, on loopback, with its own data dir,
+/// the sample and test apps, and the test blocks.
+/// </summary>
+public sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _dataDir;
+
+    private InProcessServer(WebApplication app, string dataDir, string restUrl, string grpcUrl)
+    {
+        _app = app;
+        _dataDir = dataDir;
+        RestUrl = restUrl;
+        Channel = GrpcChannel.ForAddress(grpcUrl);
+        Tokens = app.Services.GetRequiredService<TokenIssuer>();
+    }
+
+    public string RestUrl { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public TokenIssuer Tokens { get; }
+
+    /// <summary>Starts a server with <paramref name="settings"/> on top of the test defaults, and <paramref name="time"/> as its clock.</summary>
+    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "wf-own-" + Guid.NewGuid().ToString("N"));
+        var appsDir = Path.Combine(dataDir, "apps");
+        CopyDirectory(Path.Combine(ServerFixture.RepoRoot(), "apps"), appsDir);
+        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "TestApps"), appsDir);
+        var restUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var app = WorkflowsHost.Build([], builder =>
+        {
+            var config = new Dictionary<string, string?>
+            {
+                ["Kestrel:Endpoints:Rest:Url"] = restUrl,
+                ["Kestrel:Endpoints:Rest:Protocols"] = "Http1",
+                ["Kestrel:Endpoints:Grpc:Url"] = grpcUrl,
+                ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+                ["Workflows:DataDir"] = dataDir,
+                ["Workflows:AppsDir"] = appsDir,
+                ["Workflows:Organizations:acme:Name"] = "Acme",
+            };
+            foreach (var (key, value) in settings)
+            {
+                config[key] = value;
+            }
+
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+
+            builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));
+        });
+        await app.StartAsync();
+        return new InProcessServer(app, dataDir, restUrl, grpcUrl);
+    }
+
+    /// <summary>A token valid for 30 days, so it stays valid when a test moves the server's clock.</summary>
+    public string Token(string org, string action = "admin") => Tokens.Create(org, action, "Workflow", TimeSpan.FromDays(30), []).Token;
+
+    public WorkflowService.WorkflowServiceClient Grpc() => new(Channel);
+
+    public HttpClient Rest(string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(RestUrl), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public static Metadata Bearer(string token) => ServerFixture.Bearer(token);
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on a slow shutdown; the temp dir is cleaned by the OS.
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+}
