@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Bench.Echo;
+using Bench.Shared;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Workflows.Contracts.V1;
+
+namespace Bench.Load;
+
+/// <summary>
+/// N callers in closed loops over a few channels: a warm-up, then a measured window. Calls that end inside the window
+/// count (as wrk counts them), and their latencies go to a histogram.
+/// </summary>
+internal static class UnaryLoad
+{
+    public static async Task<Dictionary<string, object?>> RunAsync(Options options)
+    {
+        var target = options.String("target");
+        var url = options.String("url");
+        var token = options.String("token", "");
+        var concurrency = options.Int("concurrency", 64);
+        var warmup = TimeSpan.FromSeconds(options.Double("warmup", 2));
+        var window = TimeSpan.FromSeconds(options.Double("seconds", 5));
+        var serverPid = options.Int("server-pid", 0);
+        var channels = Channels.Create(url, options.Int("channels", Math.Clamp(concurrency / 8, 2, 8)));
+        var headers = new Metadata { { "authorization", "Bearer " + token } };
+        var call = CreateCall(target, headers);
+
+        var clock = Stopwatch.StartNew();
+        long windowStart = long.MaxValue, windowEnd = long.MaxValue;
+        var stop = false;
+        var histograms = new LatencyHistogram[concurrency];
+        var errors = new long[concurrency];
+        string? firstError = null;
+        var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(async () =>
+        {
+            var histogram = histograms[i] = new LatencyHistogram();
+            var channel = channels[i % channels.Length];
+            while (!Volatile.Read(ref stop))
+            {
+                var start = clock.ElapsedTicks;
+                try
+                {
+                    await call(channel);
+                }
+                catch (Exception e) when (e is RpcException or InvalidOperationException)
+                {
+                    Interlocked.Increment(ref errors[i]);
+                    Interlocked.CompareExchange(ref firstError, e.Message, null);
+                    continue;
+                }
+
+                var end = clock.ElapsedTicks;
+                if (end >= Volatile.Read(ref windowStart) && end <= Volatile.Read(ref windowEnd))
+                {
+                    histogram.Record((end - start) * 1_000_000 / Stopwatch.Frequency);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(warmup);
+        var serverCpu0 = ProcStats.CpuSeconds(serverPid);
+        var selfCpu0 = ProcStats.CpuSeconds(Environment.ProcessId);
+        var written0 = ProcStats.WrittenBytes(serverPid);
+        Volatile.Write(ref windowStart, clock.ElapsedTicks);
+        await Task.Delay(window);
+        var measuredEnd = clock.ElapsedTicks;
+        Volatile.Write(ref windowEnd, measuredEnd);
+        var serverCpu1 = ProcStats.CpuSeconds(serverPid);
+        var selfCpu1 = ProcStats.CpuSeconds(Environment.ProcessId);
+        var written1 = ProcStats.WrittenBytes(serverPid);
+        var rss = ProcStats.RssMiB(serverPid);
+        Volatile.Write(ref stop, true);
+        await Task.WhenAll(workers);
+
+        var all = new LatencyHistogram();
+        foreach (var h in histograms)
+        {
+            all.Add(h);
+        }
+
+        var seconds = (double)(measuredEnd - windowStart) / Stopwatch.Frequency;
+        return new Dictionary<string, object?>
+        {
+            ["requests"] = all.Count,
+            ["seconds"] = seconds,
+            ["rps"] = all.Count / seconds,
+            ["p50_us"] = all.Percentile(50),
+            ["p99_us"] = all.Percentile(99),
+            ["errors"] = errors.Sum(),
+            ["first_error"] = firstError,
+            ["server_cpu_s"] = serverCpu1 - serverCpu0,
+            ["load_cpu_s"] = selfCpu1 - selfCpu0,
+            ["server_written_bytes"] = written1 - written0,
+            ["server_rss_mib"] = rss,
+        };
+    }
+
+    private static Func<GrpcChannel, Task> CreateCall(string target, Metadata headers)
+    {
+        switch (target)
+        {
+            case "grpc-echo":
+                var echo = new EchoRequest { Message = "otters" };
+                return async channel => await new EchoService.EchoServiceClient(channel).EchoAsync(echo, headers);
+            case "grpc-run":
+                var run = new RunRequest
+                {
+                    AppId = "bench",
+                    Variables = new Struct { Fields = { ["topic"] = Value.ForString("otters") } },
+                };
+                return async channel =>
+                {
+                    var response = await new WorkflowService.WorkflowServiceClient(channel).RunAsync(run, headers);
+                    if (response.Job.State != JobState.Succeeded)
+                    {
+                        throw new InvalidOperationException($"job {response.Job.Id} ended {response.Job.State}: {response.Job.Error}");
+                    }
+                };
+            default:
+                throw new ArgumentException($"unknown target '{target}'");
+        }
+    }
+}

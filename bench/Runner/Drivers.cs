@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Bench.Shared;
+
+namespace Bench.Runner;
+
+/// <summary>Runs the load generators (bench/Load, wrk) and the engine bench, and turns their output into figures.</summary>
+internal static partial class Drivers
+{
+    // The load generator mostly waits; without this its idle thread-pool threads spin and take CPU from the server.
+    private static readonly Dictionary<string, string> LoadEnvironment = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
+
+    /// <summary>gRPC unary load with bench/Load; it samples the server's /proc itself around its window.</summary>
+    public static async Task<Measurement> GrpcAsync(Settings settings, ServerProcess server, string scenario, string target, int concurrency, string token)
+    {
+        var output = await RunAsync(ServerProcess.DotnetHost(),
+            [settings.Dll("Load"), "unary", "--target", target, "--url", server.GrpcUrl, "--token", token,
+             "--concurrency", Invariant(concurrency), "--warmup", Invariant(settings.Warmup), "--seconds", Invariant(settings.Seconds),
+             "--server-pid", Invariant(server.Pid)],
+            LoadEnvironment, TimeSpan.FromSeconds(settings.Warmup + settings.Seconds + 120));
+        var r = Result(output);
+        return new Measurement
+        {
+            Scenario = scenario,
+            Concurrency = concurrency,
+            Requests = r["requests"]!.GetValue<long>(),
+            Seconds = r["seconds"]!.GetValue<double>(),
+            Rps = r["rps"]!.GetValue<double>(),
+            P50Us = Number(r["p50_us"]),
+            P99Us = Number(r["p99_us"]),
+            ServerCpuS = r["server_cpu_s"]!.GetValue<double>(),
+            LoadCpuS = r["load_cpu_s"]!.GetValue<double>(),
+            ServerWrittenBytes = r["server_written_bytes"]!.GetValue<long>(),
+            ServerPeakRssMiB = ProcStats.PeakRssMiB(server.Pid),
+            ServerIdleRssMiB = server.IdleRssMiB,
+            Errors = r["errors"]!.GetValue<long>(),
+            FirstError = r["first_error"]?.GetValue<string>(),
+        };
+    }
+
+    /// <summary>
+    /// REST load with wrk (POST through bench/wrk/post.lua): a warm-up run, then a measured run with
+    /// <c>--latency</c>. wrk's CPU is the growth of this process's reaped-children time (cutime + cstime) over it.
+    /// </summary>
+    public static async Task<Measurement> WrkAsync(Settings settings, ServerProcess server, string scenario, string path, string body, int concurrency, string token)
+    {
+        var script = Path.Combine(settings.RepoRoot, "bench", "wrk", "post.lua");
+        var env = new Dictionary<string, string> { ["BENCH_BODY"] = body, ["BENCH_TOKEN"] = token };
+        var threads = Invariant(Math.Min(2, concurrency));
+        string[] Args(double seconds, bool latency) =>
+        [
+            "-t", threads, "-c", Invariant(concurrency), "-d", Invariant(Math.Max(1, (int)Math.Round(seconds))) + "s",
+            "--timeout", "30s", "-s", script, .. latency ? new[] { "--latency" } : [], server.RestUrl + path,
+        ];
+        var limit = TimeSpan.FromSeconds(settings.Seconds + 60);
+        if (settings.Warmup > 0)
+        {
+            await RunAsync("wrk", Args(settings.Warmup, false), env, limit);
+        }
+
+        var self = Environment.ProcessId;
+        var child0 = ProcStats.ChildCpuSeconds(self);
+        var cpu0 = ProcStats.CpuSeconds(server.Pid);
+        var written0 = ProcStats.WrittenBytes(server.Pid);
+        var output = await RunAsync("wrk", Args(settings.Seconds, true), env, limit);
+        var cpu1 = ProcStats.CpuSeconds(server.Pid);
+        var written1 = ProcStats.WrittenBytes(server.Pid);
+        var child1 = ProcStats.ChildCpuSeconds(self);
+
+        var totals = Match(RequestsLine(), output, "requests line");
+        var requests = long.Parse(totals.Groups[1].Value, CultureInfo.InvariantCulture);
+        var seconds = Duration(totals.Groups[2].Value, totals.Groups[3].Value) / 1e6;
+        var errors = 0L;
+        if (NonSuccess().Match(output) is { Success: true } non2xx)
+        {
+            errors += long.Parse(non2xx.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+
+        if (SocketErrors().Match(output) is { Success: true } socket)
+        {
+            errors += Enumerable.Range(1, 4).Sum(g => long.Parse(socket.Groups[g].Value, CultureInfo.InvariantCulture));
+        }
+
+        var good = requests - (NonSuccess().Match(output) is { Success: true } n ? long.Parse(n.Groups[1].Value, CultureInfo.InvariantCulture) : 0);
+        return new Measurement
+        {
+            Scenario = scenario,
+            Concurrency = concurrency,
+            Requests = good,
+            Seconds = seconds,
+            Rps = double.Parse(Match(RequestsPerSecond(), output, "Requests/sec").Groups[1].Value, CultureInfo.InvariantCulture) * good / Math.Max(1, requests),
+            P50Us = Percentile(output, "50"),
+            P99Us = Percentile(output, "99"),
+            ServerCpuS = cpu1 - cpu0,
+            LoadCpuS = child1 - child0,
+            ServerWrittenBytes = written1 - written0,
+            ServerPeakRssMiB = ProcStats.PeakRssMiB(server.Pid),
+            ServerIdleRssMiB = server.IdleRssMiB,
+            Errors = errors,
+            FirstError = errors > 0 ? "wrk: " + string.Join(" / ", output.Split('\n').Where(l => l.Contains("Non-2xx", StringComparison.Ordinal) || l.Contains("Socket errors", StringComparison.Ordinal)).Select(l => l.Trim())) : null,
+        };
+    }
+
+    /// <summary>The WatchJob fan-out with bench/Load.</summary>
+    public static async Task<FanOut> WatchAsync(Settings settings, ServerProcess server, string token)
+    {
+        var output = await RunAsync(ServerProcess.DotnetHost(),
+            [settings.Dll("Load"), "watch", "--url", server.GrpcUrl, "--token", token, "--jobs", Invariant(settings.WatchJobs),
+             "--per-job", Invariant(settings.WatchersPerJob), "--setup", settings.WatchSetup, "--channels", "20",
+             "--server-pid", Invariant(server.Pid), "--timeout", "120"],
+            LoadEnvironment, TimeSpan.FromSeconds(180));
+        var r = Result(output);
+        return new FanOut
+        {
+            Watchers = r["watchers"]!.GetValue<int>(),
+            Jobs = r["jobs"]!.GetValue<int>(),
+            AllConnected = r["all_connected"]!.GetValue<bool>(),
+            ConnectS = r["connect_s"]!.GetValue<double>(),
+            Seconds = r["seconds"]!.GetValue<double>(),
+            Samples = r["samples"]!.GetValue<long>(),
+            P50Us = Number(r["p50_us"]),
+            P99Us = Number(r["p99_us"]),
+            Completed = r["completed"]!.GetValue<long>(),
+            Errors = r["errors"]!.GetValue<long>(),
+            FirstError = r["first_error"]?.GetValue<string>(),
+            ServerCpuS = r["server_cpu_s"]!.GetValue<double>(),
+            LoadCpuS = r["load_cpu_s"]!.GetValue<double>(),
+            RssWithWatchersMiB = r["server_rss_mib"]!.GetValue<double>(),
+            PeakRssMiB = r["server_peak_rss_mib"]!.GetValue<double>(),
+            IdleRssMiB = server.IdleRssMiB,
+            Threads = r["server_threads"]!.GetValue<long>(),
+        };
+    }
+
+    /// <summary>The engine alone (bench/Engine).</summary>
+    public static async Task<List<EngineFigure>> EngineAsync(Settings settings)
+    {
+        var output = await RunAsync(ServerProcess.DotnetHost(), [settings.Dll("Engine"), Invariant(settings.EngineIterations), "1000"],
+            new Dictionary<string, string>(), TimeSpan.FromSeconds(300));
+        var r = Result(output);
+        return r.Select(p => new EngineFigure(
+            p.Key,
+            p.Value!["title"]!.GetValue<string>(),
+            p.Value["us_per_block"]!.GetValue<double>(),
+            p.Value["min_us_per_block"]!.GetValue<double>(),
+            p.Value["bytes_per_block"]!.GetValue<double>(),
+            p.Value["gen0_per_run"]?.GetValue<double>() ?? double.NaN)).ToList();
+    }
+
+    /// <summary>Runs a process to its end; throws with its output when it fails or overruns.</summary>
+    public static async Task<string> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string> env, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + file);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(file)} {string.Join(' ', args.Take(3))} ran over {timeout}:\n{await stderr}");
+        }
+
+        var output = await stdout;
+        return process.ExitCode == 0
+            ? output
+            : throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', args.Take(3))} exited with {process.ExitCode}:\n{output}\n{await stderr}");
+    }
+
+    private static JsonObject Result(string output)
+    {
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("no RESULT line in:\n" + output);
+        return JsonNode.Parse(line["RESULT ".Length..])!.AsObject();
+    }
+
+    // A percentile without samples comes as the string "NaN".
+    private static double Number(JsonNode? node) => node?.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : double.NaN;
+
+    private static double Percentile(string output, string percent)
+    {
+        var m = LatencyLine().Matches(output).FirstOrDefault(x => x.Groups[1].Value == percent)
+            ?? throw new InvalidOperationException($"wrk printed no {percent}% latency:\n{output}");
+        return Duration(m.Groups[2].Value, m.Groups[3].Value);
+    }
+
+    private static double Duration(string number, string unit) =>
+        double.Parse(number, CultureInfo.InvariantCulture) * unit switch
+        {
+            "us" => 1,
+            "ms" => 1e3,
+            "s" => 1e6,
+            "m" => 60e6,
+            "h" => 3600e6,
+            _ => throw new FormatException("unit " + unit),
+        };
+
+    private static Match Match(Regex regex, string output, string what) =>
+        regex.Match(output) is { Success: true } m ? m : throw new InvalidOperationException($"wrk printed no {what}:\n{output}");
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", RegexOptions.Multiline)]
+    private static partial Regex LatencyLine();
+
+    [GeneratedRegex(@"(\d+) requests in ([\d.]+)(us|ms|s|m)")]
+    private static partial Regex RequestsLine();
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex NonSuccess();
+
+    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
+    private static partial Regex SocketErrors();
+}
