@@ -68,7 +68,17 @@ foreach (var concurrency in settings.Concurrency)
                     $"cpu srv {m.ServerCpuS:0.00} s load {m.LoadCpuS:0.00} s  rss {m.ServerPeakRssMiB:0} MiB{(m.Errors > 0 ? $"  ERRORS {m.Errors}: {m.FirstError}" : "")}");
                 if (m.Requests == 0)
                 {
-                    problems.Add($"{scenario.Name} c={concurrency}: no request completed inside the measured window");
+                    // A smoke checks that every scenario runs and nothing fails; on a starved machine a short window
+                    // may see no completion, which says nothing about correctness.
+                    var note = $"{scenario.Name} c={concurrency}: no request completed inside the measured window";
+                    if (settings.Smoke)
+                    {
+                        Console.Error.WriteLine($"  warning: {note}");
+                    }
+                    else
+                    {
+                        problems.Add(note);
+                    }
                 }
 
                 if (m.Errors > 0)

@@ -50,7 +50,7 @@ internal sealed record Settings
                 "--quick" => settings with { Warmup = 1, Seconds = 2, Concurrency = [64], Mode = "quick" },
                 "--smoke" => settings with
                 {
-                    Smoke = true, Mode = "smoke", Warmup = 0.5, Seconds = 1, Concurrency = [8],
+                    Smoke = true, Mode = "smoke", Warmup = 0.5, Seconds = 2, Concurrency = [8],
                     WatchJobs = 10, WatchSetup = "2s", EngineIterations = 3,
                 },
                 "--seconds" => settings,

@@ -5,8 +5,8 @@ using Workflows.Engine.Definitions;
 namespace Workflows.Engine.Execution;
 
 /// <summary>
-/// Receives what happens during a run. The runner implements it by committing each report to the store
-/// before returning, so the executor only continues past a block once its output is durable.
+/// Receives what happens during a run. The runner implements it by queuing each report as a store commit, in
+/// order; nothing reaches watchers before it is durable, and the job's terminal commit waits for all of them.
 /// Calls for blocks running in parallel may arrive concurrently.
 /// </summary>
 public interface IExecutionObserver
@@ -14,7 +14,7 @@ public interface IExecutionObserver
     /// <summary>A block is about to run.</summary>
     ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken);
 
-    /// <summary>A block completed; its output must be checkpointed before this returns.</summary>
+    /// <summary>A block completed; its output is checkpointed (in order with the job's other commits).</summary>
     ValueTask BlockCompletedAsync(BlockDefinition block, BlockResult result, TimeSpan duration, CancellationToken cancellationToken);
 
     /// <summary>A block failed; the run fails after this.</summary>

@@ -8,14 +8,18 @@ using Workflows.Engine.Storage;
 namespace Workflows.Engine.Jobs.Internal;
 
 /// <summary>
-/// The runner's side of one job's run: turns executor reports into events, commits each to the store
-/// (numbered without gaps, one commit at a time) and only then publishes it to watchers.
+/// The runner's side of one job's run: turns executor reports into events and commits them to the store,
+/// numbered without gaps. Commits are pipelined: each is built and queued at once, in order (the store applies one
+/// job's commits in the order they were submitted), so blocks do not wait for a disk sync each; watchers see an
+/// event only after its commit is durable, and the terminal commit — the one that acknowledges the result —
+/// is awaited after every earlier commit of the job is durable.
 /// </summary>
 internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job) : IExecutionObserver, IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _order = new();
+    private Task _tail = Task.CompletedTask;
 
-    /// <summary>The job as stored after the latest commit.</summary>
+    /// <summary>The job as it will be once every queued commit is applied.</summary>
     public JobRecord Job { get; private set; } = job;
 
     public ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken) =>
@@ -24,7 +28,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     public ValueTask BlockCompletedAsync(BlockDefinition block, BlockResult result, TimeSpan duration, CancellationToken cancellationToken)
     {
         var ev = Event(JobEventTypes.BlockCompleted, block) with { Output = result.Output?.DeepClone(), Duration = duration, Data = result.Data };
-        return CommitAsync(new Change([ev])
+        return Queue(new Change([ev])
         {
             Outputs = [new BlockOutput(block.Id, result.Output?.DeepClone())],
             Posts = result.Post is null ? [] : [NewPost(block.Id, "assistant", result.Post)],
@@ -54,7 +58,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     public ValueTask StartAsync()
     {
         var now = StoredTime.Now(time);
-        return CommitAsync(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobStarted, now)])
+        return Queue(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobStarted, now)])
         {
             State = JobState.Running,
             StartedAt = now,
@@ -85,12 +89,27 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
             Error = error,
             Posts = error is null ? [] : [NewPost(null, "system", error)],
         };
+        // Everything queued before must be durable first: the callback body reads the stored posts and costs.
+        await DrainAsync();
         if (!string.IsNullOrEmpty(Job.CallbackUrl))
         {
-            change = change with { Callback = payloads };
+            var posts = new List<JobPost>(await store.GetPostsAsync(Job.Id, CancellationToken.None));
+            posts.AddRange(change.Posts);
+            // Read from the store, so costs of blocks run before a restart count too.
+            var billingCost = Billing.Format(await Billing.SumAsync(store, Job.Id, CancellationToken.None));
+            change = change with { Callback = next => payloads.Create(next, posts, billingCost) };
         }
 
-        await CommitAsync(change);
+        await Submit(change);
+    }
+
+    /// <summary>Waits until every queued commit is durable (or throws the first commit error).</summary>
+    public Task DrainAsync()
+    {
+        lock (_order)
+        {
+            return _tail;
+        }
     }
 
     private JobEvent Event(string type, BlockDefinition block) =>
@@ -99,13 +118,22 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     private JobPost NewPost(string? blockId, string role, string content) =>
         new(Guid.NewGuid().ToString("N"), blockId, role, content, StoredTime.Now(time));
 
-    private ValueTask AppendAsync(JobEvent ev) => CommitAsync(new Change([ev]));
+    private ValueTask AppendAsync(JobEvent ev) => Queue(new Change([ev]));
 
-    private async ValueTask CommitAsync(Change change)
+    /// <summary>Queues a commit without waiting for it; a failure surfaces at the next drain or terminal commit.</summary>
+    private ValueTask Queue(Change change)
     {
-        // Store writes are not cancelled with the job: a half-reported step is worse than a late one.
-        await _gate.WaitAsync(CancellationToken.None);
-        try
+        _ = Submit(change).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Numbers the change's events, queues its commit (synchronously, so commits reach the store in order) and
+    /// returns a task that completes once it is durable and its events were published.
+    /// </summary>
+    private Task Submit(Change change)
+    {
+        lock (_order)
         {
             var sequence = Job.LastSequence;
             var events = new JobEvent[change.Events.Count];
@@ -124,14 +152,8 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                 Error = change.Error ?? Job.Error,
             };
 
-            IReadOnlyList<OutboxMessage> outbox = [];
-            if (change.Callback is { } payloads)
-            {
-                var posts = new List<JobPost>(await store.GetPostsAsync(Job.Id, CancellationToken.None));
-                posts.AddRange(change.Posts);
-                // Read from the store, so costs of blocks run before a restart count too.
-                var billingCost = Billing.Format(await Billing.SumAsync(store, Job.Id, CancellationToken.None));
-                outbox =
+            IReadOnlyList<OutboxMessage> outbox = change.Callback is { } callbackBody
+                ?
                 [
                     new OutboxMessage
                     {
@@ -140,14 +162,15 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                         OrganizationId = Job.OrganizationId,
                         Kind = "callback",
                         Url = Job.CallbackUrl!,
-                        Payload = payloads.Create(next, posts, billingCost),
+                        Payload = callbackBody(next),
                         NextAttemptAt = next.FinishedAt ?? StoredTime.Now(time),
                         CreatedAt = StoredTime.Now(time),
                     },
-                ];
-            }
+                ]
+                : [];
 
-            await store.CommitAsync(
+            // Store writes are not cancelled with the job: a half-reported step is worse than a late one.
+            var commit = store.CommitAsync(
                 new JobCommit
                 {
                     JobId = Job.Id,
@@ -163,20 +186,35 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                     Outbox = outbox,
                 },
                 CancellationToken.None);
-
             Job = next;
-            foreach (var ev in events)
-            {
-                hub.Publish(ev);
-            }
-        }
-        finally
-        {
-            _gate.Release();
+            _tail = PublishInOrderAsync(_tail, commit, events);
+            return _tail;
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    private async Task PublishInOrderAsync(Task previous, Task commit, JobEvent[] events)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception)
+        {
+            // Reported by the earlier commit's own task; this one reports its own outcome below (after a failed
+            // commit the store refuses the next ones, whose expected sequence no longer matches).
+        }
+
+        await commit;
+        foreach (var ev in events)
+        {
+            hub.Publish(ev);
+        }
+    }
+
+    /// <summary>Nothing to release; kept so callers can scope an execution with <c>using</c>.</summary>
+    public void Dispose()
+    {
+    }
 
     private sealed record Change(IReadOnlyList<JobEvent> Events)
     {
@@ -187,6 +225,6 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
         public DateTimeOffset? FinishedAt { get; init; }
         public JsonNode? Result { get; init; }
         public string? Error { get; init; }
-        public ICallbackPayloadFactory? Callback { get; init; }
+        public Func<JobRecord, string>? Callback { get; init; }
     }
 }
