@@ -130,20 +130,7 @@ public sealed class DelayRestartTests : IAsyncLifetime
         public static async Task<Server> StartAsync(string dataDir, string appsDir)
         {
             var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
-            var app = WorkflowsHost.Build([], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{FreePort.Next()}",
-                    ["Kestrel:Endpoints:Rest:Protocols"] = "Http1",
-                    ["Kestrel:Endpoints:Grpc:Url"] = grpcUrl,
-                    ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-                    ["Workflows:DataDir"] = dataDir,
-                    ["Workflows:AppsDir"] = appsDir,
-                });
-                builder.Logging.SetMinimumLevel(LogLevel.Warning);
-                builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));
-            });
+            var app = TestHost.Build($"http://127.0.0.1:{FreePort.Next()}", grpcUrl, dataDir, appsDir, []);
             await app.StartAsync();
             return new Server(app, grpcUrl);
         }

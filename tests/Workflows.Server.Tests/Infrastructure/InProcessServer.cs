@@ -42,36 +42,11 @@ public sealed class InProcessServer : IAsyncDisposable
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "wf-own-" + Guid.NewGuid().ToString("N"));
         var appsDir = Path.Combine(dataDir, "apps");
-        CopyDirectory(Path.Combine(ServerFixture.RepoRoot(), "apps"), appsDir);
-        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "TestApps"), appsDir);
+        TestHost.CopyApps(appsDir);
         var restUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        var app = WorkflowsHost.Build([], builder =>
-        {
-            var config = new Dictionary<string, string?>
-            {
-                ["Kestrel:Endpoints:Rest:Url"] = restUrl,
-                ["Kestrel:Endpoints:Rest:Protocols"] = "Http1",
-                ["Kestrel:Endpoints:Grpc:Url"] = grpcUrl,
-                ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-                ["Workflows:DataDir"] = dataDir,
-                ["Workflows:AppsDir"] = appsDir,
-                ["Workflows:Organizations:acme:Name"] = "Acme",
-            };
-            foreach (var (key, value) in settings)
-            {
-                config[key] = value;
-            }
-
-            builder.Configuration.AddInMemoryCollection(config);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            if (time is not null)
-            {
-                builder.Services.AddSingleton(time);
-            }
-
-            builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));
-        });
+        var defaults = new Dictionary<string, string?> { ["Workflows:Organizations:acme:Name"] = "Acme" };
+        var app = TestHost.Build(restUrl, grpcUrl, dataDir, appsDir, defaults.Concat(settings), time);
         await app.StartAsync();
         return new InProcessServer(app, dataDir, restUrl, grpcUrl);
     }
@@ -102,16 +77,6 @@ public sealed class InProcessServer : IAsyncDisposable
         catch (IOException)
         {
             // A file still held open on a slow shutdown; the temp dir is cleaned by the OS.
-        }
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
         }
     }
 }

@@ -56,37 +56,29 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(AppsDir);
-        CopyDirectory(Path.Combine(RepoRoot(), "apps"), AppsDir);
-        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "TestApps"), AppsDir);
+        TestHost.CopyApps(AppsDir);
         Callbacks = await CallbackReceiver.StartAsync();
 
-        _app = WorkflowsHost.Build([], builder =>
+        var settings = new Dictionary<string, string?>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Kestrel:Endpoints:Rest:Url"] = RestUrl,
-                ["Kestrel:Endpoints:Rest:Protocols"] = "Http1",
-                ["Kestrel:Endpoints:Grpc:Url"] = GrpcUrl,
-                ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-                ["Workflows:DataDir"] = DataDir,
-                ["Workflows:AppsDir"] = AppsDir,
-                ["Workflows:Organizations:default:Name"] = "Default Org",
-                ["Workflows:Organizations:acme:Name"] = "Acme",
-                ["Workflows:Scripts:TimeoutMs"] = "500",
-                ["Workflows:Delivery:PollInterval"] = "00:00:00.050",
-                // The shared server does not rate-limit: the hostile corpus must reach the body checks, not the
-                // limiter; the limit tests start dedicated servers.
-                ["Workflows:Limits:RequestsPerSecond"] = "0",
-                ["Workflows:Delivery:InitialBackoff"] = "00:00:00.100",
-                ["Workflows:Delivery:MaxBackoff"] = "00:00:00.400",
-                // Callbacks go to a receiver on loopback, which the outbound guard refuses unless allowed.
-                ["Workflows:Outbound:Allow:0"] = "127.0.0.1",
-            });
-            builder.Configuration.AddInMemoryCollection(_overrides);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            // The engine's blocks plus the test-only `gate` block.
-            builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));
-        });
+            ["Workflows:Organizations:default:Name"] = "Default Org",
+            ["Workflows:Organizations:acme:Name"] = "Acme",
+            ["Workflows:Scripts:TimeoutMs"] = "500",
+            ["Workflows:Delivery:PollInterval"] = "00:00:00.050",
+            // The shared server does not rate-limit: the hostile corpus must reach the body checks, not the
+            // limiter; the limit tests start dedicated servers.
+            ["Workflows:Limits:RequestsPerSecond"] = "0",
+            ["Workflows:Delivery:InitialBackoff"] = "00:00:00.100",
+            ["Workflows:Delivery:MaxBackoff"] = "00:00:00.400",
+            // Callbacks go to a receiver on loopback, which the outbound guard refuses unless allowed.
+            ["Workflows:Outbound:Allow:0"] = "127.0.0.1",
+        };
+        foreach (var (key, value) in _overrides)
+        {
+            settings[key] = value;
+        }
+
+        _app = TestHost.Build(RestUrl, GrpcUrl, DataDir, AppsDir, settings);
         await _app.StartAsync();
         Tokens = _app.Services.GetRequiredService<TokenIssuer>();
         AdminToken = Token("default", "admin");
@@ -154,15 +146,6 @@ public sealed class ServerFixture : IAsyncLifetime
         return dir?.FullName ?? throw new InvalidOperationException("repo root (Grpc.sln) not found");
     }
 
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
-        }
-    }
 }
 
 [CollectionDefinition(Name)]
