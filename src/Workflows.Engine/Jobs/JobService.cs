@@ -42,14 +42,7 @@ public sealed partial class JobService(
         var completion = runner.GetCompletion(job.Id);
         if (completion is not null)
         {
-            try
-            {
-                return await completion.WaitAsync(wait, time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                return await GetAsync(job.OrganizationId, job.Id, cancellationToken);
-            }
+            return await AwaitOrReadAsync(completion, wait, job.OrganizationId, job.Id, cancellationToken);
         }
 
         // Not running here (finished already, or run by another node): follow its events.
@@ -71,6 +64,20 @@ public sealed partial class JobService(
         }
 
         return await GetAsync(job.OrganizationId, job.Id, cancellationToken);
+    }
+
+    /// <summary>The job's final record when it finishes on this node within <paramref name="limit"/>, else the record as stored now.</summary>
+    private async Task<JobRecord> AwaitOrReadAsync(
+        Task<JobRecord> completion, TimeSpan limit, string organizationId, Guid jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await completion.WaitAsync(limit, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return await GetAsync(organizationId, jobId, cancellationToken);
+        }
     }
 
     /// <summary>A job of the organisation; 404 when unknown or another organisation's.</summary>
@@ -113,14 +120,7 @@ public sealed partial class JobService(
         reason = string.IsNullOrWhiteSpace(reason) ? "cancelled by request" : reason;
         if (runner.RequestCancel(jobId, reason) && runner.GetCompletion(jobId) is { } completion)
         {
-            try
-            {
-                return await completion.WaitAsync(TimeSpan.FromSeconds(30), time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                return await GetAsync(organizationId, jobId, cancellationToken);
-            }
+            return await AwaitOrReadAsync(completion, TimeSpan.FromSeconds(30), organizationId, jobId, cancellationToken);
         }
 
         // Not running in this process: finish it here through the same terminal commit a run ends with (event, state,

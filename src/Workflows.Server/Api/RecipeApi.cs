@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
 using Grpc.Core;
@@ -183,8 +184,7 @@ internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog, JobArtifac
         return Task.FromResult(response);
     }
 
-    private static string EncodeBookmark(string appId) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(appId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string EncodeBookmark(string appId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(appId));
 
     private static string? DecodeBookmark(string bookmark)
     {
@@ -195,9 +195,7 @@ internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog, JobArtifac
 
         try
         {
-            var base64 = bookmark.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(bookmark));
         }
         catch (FormatException)
         {

@@ -2,13 +2,9 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Workflows.Contracts.V1;
-using Workflows.Engine.Blocks;
 using Workflows.Engine.Security;
-using Workflows.Server.Hosting;
 using Workflows.Server.Tests.Infrastructure;
 
 namespace Workflows.Server.Tests.Blocks;
