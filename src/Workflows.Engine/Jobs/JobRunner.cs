@@ -83,7 +83,7 @@ public sealed partial class JobRunner(
 
     private async Task RunAsync(JobRecord job, RunningJob running)
     {
-        using var execution = new JobExecution(store, hub, time, job);
+        var execution = new JobExecution(store, hub, time, job);
         try
         {
             await ExecuteAsync(execution, running);

@@ -127,7 +127,7 @@ public sealed partial class JobService(
         // reason post and callback delivery in one transaction), guarded by the sequence check.
         for (var attempt = 0; attempt < 5 && !job.State.IsTerminal(); attempt++)
         {
-            using var execution = new JobExecution(store, hub, time, job);
+            var execution = new JobExecution(store, hub, time, job);
             try
             {
                 await execution.FinishAsync(JobState.Cancelled, null, reason, payloads);

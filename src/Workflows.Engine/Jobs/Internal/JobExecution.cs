@@ -14,7 +14,7 @@ namespace Workflows.Engine.Jobs.Internal;
 /// event only after its commit is durable, and the terminal commit — the one that acknowledges the result —
 /// is awaited after every earlier commit of the job is durable.
 /// </summary>
-internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job) : IExecutionObserver, IDisposable
+internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job) : IExecutionObserver
 {
     private readonly Lock _order = new();
     private Task _tail = Task.CompletedTask;
@@ -209,11 +209,6 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
         {
             hub.Publish(ev);
         }
-    }
-
-    /// <summary>Nothing to release; kept so callers can scope an execution with <c>using</c>.</summary>
-    public void Dispose()
-    {
     }
 
     private sealed record Change(IReadOnlyList<JobEvent> Events)
