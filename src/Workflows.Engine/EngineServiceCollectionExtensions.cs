@@ -35,6 +35,12 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<WorkflowExecutor>();
         services.TryAddSingleton<AppCatalog>();
         services.TryAddSingleton<IAppCatalog>(sp => sp.GetRequiredService<AppCatalog>());
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName)
+            .Validate(node => node.Validate() is null, "Workflows:Node: HeartbeatInterval must be positive and LeaseDuration at least twice as long")
+            .ValidateOnStart();
+        services.TryAddSingleton<ClusterNode>();
+        services.TryAddSingleton<JobLeaseKeeper>();
+        services.TryAddSingleton<RemoteJobChanges>();
         services.TryAddSingleton<JobEventHub>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobService>();

@@ -37,8 +37,9 @@ public sealed partial class SqliteStore : IJobStore, IAppStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates the database file and its directory if missing, switches it to WAL, applies missing migrations and starts
-    /// the writer. Calling it again does nothing.
+    /// Creates the database file and its directory if missing, switches it to WAL, applies missing migrations, lets go of
+    /// the leases and node heartbeats a previous process left (a SQLite file serves one node) and starts the writer.
+    /// Calling it again does nothing.
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -58,6 +59,9 @@ public sealed partial class SqliteStore : IJobStore, IAppStore, IAsyncDisposable
             try
             {
                 Schema.Migrate(connection);
+                // One node per SQLite file: whatever the previous process held is this process's to resume, now.
+                connection.Execute(JobSql.ReleaseAllLeases);
+                connection.Execute("DELETE FROM nodes");
             }
             catch
             {

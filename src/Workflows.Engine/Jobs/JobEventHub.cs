@@ -42,6 +42,38 @@ public sealed class JobEventHub
         }
     }
 
+    /// <summary>
+    /// Wakes the job's watchers without an event: events up to <paramref name="lastSequence"/> were committed elsewhere
+    /// (another node), so each watcher that has not seen them reads them from the store.
+    /// </summary>
+    public void Nudge(Guid jobId, long lastSequence)
+    {
+        if (_jobs.TryGetValue(jobId, out var subscribers))
+        {
+            var wake = WakeUp(jobId, lastSequence);
+            foreach (var subscription in subscribers.Items)
+            {
+                subscription.Writer.TryWrite(wake);
+            }
+        }
+    }
+
+    /// <summary>Wakes every watcher to re-read the store (wake-ups from other nodes may have been missed).</summary>
+    public void NudgeAll()
+    {
+        foreach (var jobId in _jobs.Keys)
+        {
+            Nudge(jobId, long.MaxValue);
+        }
+    }
+
+    /// <summary>Whether an item read from a subscription is a wake-up (<see cref="Nudge"/>) rather than an event.</summary>
+    internal static bool IsWakeUp(JobEvent item) => ReferenceEquals(item.Type, WakeUpType);
+
+    private const string WakeUpType = "wake_up";
+
+    private static JobEvent WakeUp(Guid jobId, long lastSequence) => new(jobId, lastSequence, WakeUpType, default);
+
     /// <summary>Number of jobs with at least one watcher (for metrics and tests).</summary>
     public int WatchedJobs => _jobs.Count;
 

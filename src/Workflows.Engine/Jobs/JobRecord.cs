@@ -73,4 +73,13 @@ public sealed record JobRecord
 
     /// <summary>The job whose block started this one (<c>run_workflow</c>, <c>foreach</c>), or null for a top-level job.</summary>
     public Guid? ParentJobId { get; init; }
+
+    /// <summary>
+    /// The node that runs the job (its lease), or null when no node holds it; the store keeps it with
+    /// <see cref="LeaseExpiresAt"/>, and an expired lease lets another node take the job over.
+    /// </summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>When <see cref="LeaseOwner"/>'s lease runs out unless renewed.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
 }

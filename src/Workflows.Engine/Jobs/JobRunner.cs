@@ -22,7 +22,8 @@ public sealed partial class JobRunner(
     IOptions<JobOptions> options,
     TimeProvider time,
     ILogger<JobRunner> logger,
-    IEnumerable<IJobRunListener> listeners) : IAsyncDisposable
+    IEnumerable<IJobRunListener> listeners,
+    ClusterNode node) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
@@ -64,9 +65,28 @@ public sealed partial class JobRunner(
         }
     }
 
+    /// <summary>Whether the job executes in this process.</summary>
+    public bool IsRunningHere(Guid jobId) => _running.ContainsKey(jobId);
+
     /// <summary>A task that completes with the job's final record when it finishes here, or null if it does not run here.</summary>
     public Task<JobRecord>? GetCompletion(Guid jobId) =>
         _running.TryGetValue(jobId, out var running) ? running.Completion.Task : null;
+
+    /// <summary>The ids of the jobs executing in this process.</summary>
+    public IReadOnlyCollection<Guid> RunningJobIds => [.. _running.Keys];
+
+    /// <summary>
+    /// Stops running a job here without writing anything: its lease is lost (another node took it over, or it was
+    /// finished elsewhere), so whatever it would write now would be refused anyway.
+    /// </summary>
+    public void Abandon(Guid jobId)
+    {
+        if (_running.TryGetValue(jobId, out var running))
+        {
+            running.Abandoned = true;
+            running.Cancellation.Cancel();
+        }
+    }
 
     /// <summary>Asks a job running here to stop; false when it does not run here.</summary>
     public bool RequestCancel(Guid jobId, string reason)
@@ -83,15 +103,16 @@ public sealed partial class JobRunner(
 
     private async Task RunAsync(JobRecord job, RunningJob running)
     {
-        var execution = new JobExecution(store, hub, time, job);
+        var execution = new JobExecution(store, hub, time, job, node.Id);
         try
         {
             await ExecuteAsync(execution, running);
             running.Completion.TrySetResult(execution.Job);
         }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopsUnfinished(running))
         {
-            // Left unfinished on purpose: the next start resumes it from its last completed block.
+            // Left unfinished on purpose: the next start (or the node that took the lease over) resumes it from its
+            // last completed block.
             running.Completion.TrySetCanceled();
         }
         catch (ConcurrencyException)
@@ -166,7 +187,7 @@ public sealed partial class JobRunner(
         {
             outcome = await executor.ExecuteAsync(request, execution, linked.Token);
         }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopsUnfinished(running))
         {
             throw;
         }
@@ -229,14 +250,36 @@ public sealed partial class JobRunner(
         }
     }
 
-    /// <summary>Stops running jobs without finishing them, so a restart resumes them.</summary>
+    private bool StopsUnfinished(RunningJob running) => _shutdown.IsCancellationRequested || running.Abandoned;
+
+    /// <summary>
+    /// Stops running jobs without finishing them and gives their leases up, so another node (or the next start)
+    /// resumes them at once.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _shutdown.CancelAsync();
+        var ids = _running.Keys.ToArray();
         var tasks = _running.Values.Select(r => r.Task).OfType<Task>().ToArray();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        if (ids.Length > 0)
+        {
+            try
+            {
+                await store.ReleaseLeasesAsync(node.Id, ids, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The leases then run out on their own; other nodes take the jobs a little later.
+                LogReleaseFailed(logger, ids.Length, ex);
+            }
+        }
+
         _shutdown.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give up the leases of {Count} jobs at shutdown")]
+    private static partial void LogReleaseFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was finished by another writer; this runner stopped")]
     private static partial void LogLostJob(ILogger logger, Guid jobId);
@@ -257,6 +300,7 @@ public sealed partial class JobRunner(
         public CancellationTokenSource Cancellation { get; } = cancellation;
         public TaskCompletionSource<JobRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string? CancelReason { get; set; }
+        public bool Abandoned { get; set; }
         public Task? Task { get; set; }
 
         public void Dispose()

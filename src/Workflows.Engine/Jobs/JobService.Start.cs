@@ -82,7 +82,7 @@ public sealed partial class JobService
         var isChild = request.ParentJobId is not null;
         var slot = isChild
             ? runner.Counts.Acquire(request.OrganizationId)
-            : runner.Counts.TryAcquire(request.OrganizationId, limits.Value.MaxConcurrentJobs) ?? throw TooManyJobs(request.OrganizationId);
+            : runner.Counts.TryAcquire(request.OrganizationId, node.Share(limits.Value.MaxConcurrentJobs)) ?? throw TooManyJobs(request.OrganizationId);
         try
         {
             JsonObject variables;
@@ -117,6 +117,8 @@ public sealed partial class JobService
                 IdempotencyExpiresAt = key is null || isChild ? null : now + options.Value.IdempotencyKeyTtl,
                 Dialect = request.Dialect,
                 ParentJobId = request.ParentJobId,
+                LeaseOwner = node.Id,
+                LeaseExpiresAt = now + node.LeaseDuration,
             };
             var queued = new JobEvent(job.Id, 1, JobEventTypes.JobQueued, now);
             try
@@ -144,7 +146,8 @@ public sealed partial class JobService
 
     private EngineException TooManyJobs(string organizationId) => new(
         EngineErrorKind.ResourceExhausted,
-        $"organisation '{organizationId}' already runs {limits.Value.MaxConcurrentJobs} jobs, its limit; " +
+        $"organisation '{organizationId}' already runs {node.Share(limits.Value.MaxConcurrentJobs)} jobs on this node, its limit" +
+        (node.LiveNodes > 1 ? $" (its limit of {limits.Value.MaxConcurrentJobs} shared by {node.LiveNodes} nodes); " : "; ") +
         $"retry after {RetryWhenBusy.TotalSeconds:0} s or when one of them finishes")
     {
         RetryAfter = RetryWhenBusy,

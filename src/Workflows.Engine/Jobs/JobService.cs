@@ -21,7 +21,8 @@ public sealed partial class JobService(
     IOptions<LimitOptions> limits,
     TimeProvider time,
     FileInputResolver files,
-    ICallbackPayloadFactory payloads)
+    ICallbackPayloadFactory payloads,
+    ClusterNode node)
 {
     private const int ReplayBatch = 500;
 
@@ -198,9 +199,10 @@ public sealed partial class JobService(
                     continue;
                 }
 
-                if (ev.Sequence > last + 1)
+                if (ev.Sequence > last + 1 || JobEventHub.IsWakeUp(ev))
                 {
-                    // This watcher fell behind and the hub dropped events: fill the gap from the store.
+                    // This watcher fell behind and the hub dropped events, or another node committed some: read them
+                    // from the store.
                     var missed = await store.GetEventsAsync(jobId, last, int.MaxValue, cancellationToken);
                     foreach (var stored in missed)
                     {
@@ -225,16 +227,30 @@ public sealed partial class JobService(
         }
     }
 
-    /// <summary>Resumes every unfinished job after a restart.</summary>
-    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes over and runs every unfinished job that no live node holds: at start (this node's own jobs from before a
+    /// restart, once their leases are free) and on every heartbeat (jobs of nodes that died). Returns how many.
+    /// </summary>
+    public async Task<int> ClaimAbandonedJobsAsync(CancellationToken cancellationToken)
     {
-        var unfinished = await store.ListUnfinishedJobsAsync(cancellationToken);
-        foreach (var job in unfinished)
+        const int Batch = 200;
+        var total = 0;
+        while (!runner.IsShuttingDown)
         {
-            runner.Start(job);
+            var claimed = await store.ClaimJobsAsync(node.Id, time.GetUtcNow(), node.LeaseDuration, Batch, cancellationToken);
+            foreach (var job in claimed)
+            {
+                runner.Start(job);
+            }
+
+            total += claimed.Count;
+            if (claimed.Count < Batch)
+            {
+                break;
+            }
         }
 
-        return unfinished.Count;
+        return total;
     }
 
     /// <summary>

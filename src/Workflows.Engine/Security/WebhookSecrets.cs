@@ -39,7 +39,7 @@ public sealed partial class WebhookSecrets(string dataDir, TimeProvider time)
         {
             var state = Load(organizationId);
             var next = new State(NewSecret(), state.Current, time.GetUtcNow() + overlap);
-            Save(organizationId, next);
+            Save(organizationId, next, overwrite: true);
             return next.Current;
         }
     }
@@ -62,17 +62,19 @@ public sealed partial class WebhookSecrets(string dataDir, TimeProvider time)
                     lines.Length > 2 ? DateTimeOffset.Parse(lines[2].Trim(), CultureInfo.InvariantCulture) : null);
             }
 
+            // Nodes sharing the data dir may create it at the same moment: the first file stays, and everyone uses it.
             var state = new State(NewSecret(), null, null);
-            Save(organizationId, state);
-            return state;
+            return Save(organizationId, state, overwrite: false) ? state : Load(organizationId);
         }
     }
 
-    private void Save(string organizationId, State state)
+    // Writes a temp file and renames it into place, so a reader never sees half a file; false when the file exists and
+    // overwriting was not asked for.
+    private bool Save(string organizationId, State state, bool overwrite)
     {
         var path = PathFor(organizationId);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
+        var temp = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp";
         var lines = state.Previous is null
             ? new[] { state.Current }
             : [state.Current, state.Previous, state.PreviousValidUntil!.Value.ToString("O", CultureInfo.InvariantCulture)];
@@ -82,7 +84,16 @@ public sealed partial class WebhookSecrets(string dataDir, TimeProvider time)
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            File.Move(temp, path, overwrite);
+            return true;
+        }
+        catch (IOException) when (!overwrite && File.Exists(path))
+        {
+            File.Delete(temp);
+            return false;
+        }
     }
 
     private string PathFor(string organizationId)

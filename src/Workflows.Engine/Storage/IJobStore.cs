@@ -77,4 +77,28 @@ public interface IJobStore
     /// it is pending already; throws <see cref="KeyNotFoundException"/> for an unknown message.
     /// </summary>
     Task<bool> RequeueDeliveryAsync(long outboxId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes over up to <paramref name="max"/> unfinished jobs (queued or running) that no node holds — no lease, or
+    /// one that ran out at or before <paramref name="now"/> — oldest first: each gets <paramref name="owner"/> as its
+    /// lease owner until <paramref name="now"/> + <paramref name="lease"/>. Several nodes claiming at once never get the
+    /// same job. Returns the claimed jobs as stored after the claim.
+    /// </summary>
+    Task<IReadOnlyList<JobRecord>> ClaimJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends <paramref name="owner"/>'s leases on <paramref name="jobIds"/> to <paramref name="now"/> +
+    /// <paramref name="lease"/>. Returns the ids renewed; a job missing from the answer is no longer this owner's to
+    /// run (another node took it over, or it finished — for example cancelled from another node).
+    /// </summary>
+    Task<IReadOnlyList<Guid>> RenewLeasesAsync(string owner, IReadOnlyCollection<Guid> jobIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Gives up <paramref name="owner"/>'s leases on <paramref name="jobIds"/> (at shutdown), so other nodes may claim them at once.</summary>
+    Task ReleaseLeasesAsync(string owner, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that node <paramref name="nodeId"/> is alive until <paramref name="now"/> + <paramref name="ttl"/> and
+    /// returns how many nodes are alive at <paramref name="now"/>, itself included (at least 1).
+    /// </summary>
+    Task<int> HeartbeatNodeAsync(string nodeId, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
 }

@@ -44,6 +44,14 @@ public sealed record JobCommit
 
     /// <summary>Deliveries to make once committed (callbacks, progress).</summary>
     public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
+
+    /// <summary>
+    /// The node committing as the job's runner. When set, the store refuses the commit with
+    /// <see cref="ConcurrencyException"/> unless that node still holds the job's lease, so a node that lost its lease
+    /// (it stalled and another node took the job over) cannot write into the job any more. Null for writers that are
+    /// not the runner (a cancel from another node), which only the sequence check guards.
+    /// </summary>
+    public string? LeaseOwner { get; init; }
 }
 
 /// <summary>A checkpointed block output.</summary>

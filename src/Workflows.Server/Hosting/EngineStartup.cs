@@ -7,13 +7,14 @@ using Workflows.Engine.Storage;
 namespace Workflows.Server.Hosting;
 
 /// <summary>
-/// Start-up, in order: migrate the store, load the apps, resume unfinished jobs, and (when configured)
+/// Start-up, in order: migrate the store, load the apps, take over the unfinished jobs no live node holds (the first
+/// heartbeat), and (when configured)
 /// write a development admin token to the data dir.
 /// </summary>
 internal sealed partial class EngineStartup(
     IJobStore store,
     IAppCatalog catalog,
-    JobService jobs,
+    JobLeaseKeeper leases,
     TokenIssuer tokens,
     DataPaths paths,
     IOptions<WorkflowsOptions> options,
@@ -24,7 +25,7 @@ internal sealed partial class EngineStartup(
         Directory.CreateDirectory(paths.DataDir);
         await store.InitializeAsync(cancellationToken);
         await catalog.InitializeAsync(cancellationToken);
-        var resumed = await jobs.RecoverAsync(cancellationToken);
+        var resumed = await leases.BeatAsync(cancellationToken);
         LogStarted(logger, paths.DataDir, paths.AppsDir, resumed);
         if (options.Value.Auth.WriteDevToken)
         {

@@ -47,10 +47,15 @@ internal static class RateLimits
             return RateLimitPartition.GetNoLimiter("");
         }
 
-        return RateLimitPartition.GetTokenBucketLimiter(organization, _ => new TokenBucketRateLimiterOptions
+        // Each live node enforces its share, so the nodes together hold the organisation's limit; the share is part of
+        // the key, so a change in the number of nodes starts fresh buckets of the new size.
+        var node = context.RequestServices.GetRequiredService<ClusterNode>();
+        var rate = node.Share(limits.RequestsPerSecond);
+        var burst = node.Share(limits.Burst);
+        return RateLimitPartition.GetTokenBucketLimiter($"{organization}\n{rate}\n{burst}", _ => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.RequestsPerSecond,
+            TokenLimit = burst,
+            TokensPerPeriod = rate,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,

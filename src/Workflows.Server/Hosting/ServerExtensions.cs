@@ -40,6 +40,7 @@ internal static class ServerExtensions
         services.AddHttpClient(CallbackDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Engine.Net.OutboundGuard>().CreateHandler());
         services.AddHostedService<EngineStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobLeaseKeeper>());
         services.AddHostedService<CallbackDispatcher>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
         services.AddHostedService<RetentionService>();

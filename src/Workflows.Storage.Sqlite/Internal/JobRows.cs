@@ -31,6 +31,8 @@ internal static class JobRows
         ParentJobId = reader.GetNullableString(18) is { } parent ? JobIds.Parse(parent) : null,
         IdempotencyFingerprint = reader.GetNullableString(19),
         IdempotencyExpiresAt = reader.GetNullableTime(20),
+        LeaseOwner = reader.GetNullableString(21),
+        LeaseExpiresAt = reader.GetNullableTime(22),
     };
 
     public static JobRecord? ReadSingleJob(SqliteCommand command)
@@ -102,7 +104,9 @@ internal static class JobRows
             .Set("$dialect", job.Dialect)
             .Set("$parent_job_id", job.ParentJobId is { } parent ? JobIds.ToText(parent) : null)
             .Set("$idempotency_fingerprint", job.IdempotencyFingerprint)
-            .Set("$idempotency_expires_at", UnixTime.ToMilliseconds(job.IdempotencyExpiresAt));
+            .Set("$idempotency_expires_at", UnixTime.ToMilliseconds(job.IdempotencyExpiresAt))
+            .Set("$lease_owner", job.LeaseOwner)
+            .Set("$lease_expires_at", UnixTime.ToMilliseconds(job.LeaseExpiresAt));
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

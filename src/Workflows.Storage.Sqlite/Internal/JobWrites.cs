@@ -57,16 +57,19 @@ internal static class JobWrites
             .Set("$started_at", UnixTime.ToMilliseconds(commit.StartedAt))
             .Set("$finished_at", UnixTime.ToMilliseconds(commit.FinishedAt))
             .Set("$result", prepared.Result)
-            .Set("$error", commit.Error);
+            .Set("$error", commit.Error)
+            .Set("$lease_owner", commit.LeaseOwner);
         if (advance.ExecuteNonQuery() == 0)
         {
-            var stored = connection.Command(JobSql.SelectLastSequence).Set("$id", prepared.JobId).ExecuteScalar();
-            if (stored is null)
+            using var reader = connection.Command(JobSql.SelectLastSequence).Set("$id", prepared.JobId).ExecuteReader();
+            if (!reader.Read())
             {
                 throw new KeyNotFoundException($"Job {commit.JobId} does not exist.");
             }
-            throw new ConcurrencyException(
-                $"Job {commit.JobId} is at sequence {stored}, but the commit expected {commit.ExpectedSequence}.");
+            var stored = reader.GetInt64(0);
+            throw stored != commit.ExpectedSequence
+                ? new ConcurrencyException($"Job {commit.JobId} is at sequence {stored}, but the commit expected {commit.ExpectedSequence}.")
+                : new ConcurrencyException($"Job {commit.JobId} is leased to {reader.GetNullableString(1) ?? "no node"}, not to {commit.LeaseOwner}.");
         }
 
         InsertEvents(connection, prepared.JobId, prepared.Events);

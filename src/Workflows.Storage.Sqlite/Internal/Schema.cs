@@ -119,6 +119,16 @@ internal static class Schema
         """
         CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
         """,
+
+        // 5: a job is run by the node holding its lease; nodes say they are alive (limits are shared among them).
+        """
+        ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+        ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+        CREATE TABLE nodes (
+            id          TEXT    NOT NULL PRIMARY KEY,
+            alive_until INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -14,7 +14,13 @@ namespace Workflows.Engine.Jobs.Internal;
 /// event only after its commit is durable, and the terminal commit — the one that acknowledges the result —
 /// is awaited after every earlier commit of the job is durable.
 /// </summary>
-internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job) : IExecutionObserver
+/// <param name="store">Where commits go.</param>
+/// <param name="hub">Where durable events are published.</param>
+/// <param name="time">The clock.</param>
+/// <param name="job">The job as stored.</param>
+/// <param name="leaseOwner">The node running the job, whose lease every commit must still hold; null for a writer that
+/// is not the runner (a cancel of a job not running here).</param>
+internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null) : IExecutionObserver
 {
     private readonly Lock _order = new();
     private Task _tail = Task.CompletedTask;
@@ -184,6 +190,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                     Result = change.Result,
                     Error = change.Error,
                     Outbox = outbox,
+                    LeaseOwner = leaseOwner,
                 },
                 CancellationToken.None);
             Job = next;

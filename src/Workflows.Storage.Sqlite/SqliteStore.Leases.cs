@@ -1,0 +1,103 @@
+using Workflows.Engine.Jobs;
+using Workflows.Storage.Sqlite.Internal;
+
+namespace Workflows.Storage.Sqlite;
+
+// Leases and node heartbeats. SQLite serves one node, so these only matter across restarts of that node; they run
+// through the single writer like every other write, which makes claims atomic without row locks.
+public sealed partial class SqliteStore
+{
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> ClaimJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return WriteAsync<(string, long, long, int), IReadOnlyList<JobRecord>>(
+            (owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max),
+            static (connection, request) =>
+            {
+                var (owner, now, until, max) = request;
+                var claimed = new List<JobRecord>();
+                if (max <= 0)
+                {
+                    return claimed;
+                }
+                var ids = new List<string>();
+                using (var reader = connection.Command(JobSql.SelectClaimable).Set("$now", now).Set("$limit", max).ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        ids.Add(reader.GetString(0));
+                    }
+                }
+                foreach (var id in ids)
+                {
+                    claimed.AddRange(JobRows.ReadJobs(
+                        connection.Command(JobSql.TakeLease).Set("$id", id).Set("$owner", owner).Set("$until", until)));
+                }
+                return claimed;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Guid>> RenewLeasesAsync(
+        string owner, IReadOnlyCollection<Guid> jobIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(jobIds);
+        return WriteAsync<(string, Guid[], long), IReadOnlyList<Guid>>(
+            (owner, jobIds.ToArray(), UnixTime.ToMilliseconds(now + lease)),
+            static (connection, request) =>
+            {
+                var (owner, ids, until) = request;
+                var renewed = new List<Guid>(ids.Length);
+                foreach (var id in ids)
+                {
+                    var changed = connection.Command(JobSql.RenewLease)
+                        .Set("$id", JobIds.ToText(id)).Set("$owner", owner).Set("$until", until).ExecuteNonQuery();
+                    if (changed > 0)
+                    {
+                        renewed.Add(id);
+                    }
+                }
+                return renewed;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseLeasesAsync(string owner, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(jobIds);
+        return WriteAsync(
+            (owner, jobIds.ToArray()),
+            static (connection, request) =>
+            {
+                foreach (var id in request.Item2)
+                {
+                    connection.Command(JobSql.ReleaseLease).Set("$id", JobIds.ToText(id)).Set("$owner", request.owner).ExecuteNonQuery();
+                }
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> HeartbeatNodeAsync(string nodeId, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        return WriteAsync(
+            (nodeId, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + ttl)),
+            static (connection, request) =>
+            {
+                var (id, now, until) = request;
+                connection.Command(JobSql.UpsertNode).Set("$id", id).Set("$until", until).ExecuteNonQuery();
+                // Nodes gone for a day are forgotten, so the table stays as small as the cluster.
+                connection.Command(JobSql.DeleteDeadNodes).Set("$before", now - (long)TimeSpan.FromDays(1).TotalMilliseconds).ExecuteNonQuery();
+                var live = Convert.ToInt32(connection.Command(JobSql.CountLiveNodes).Set("$now", now).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                return Math.Max(1, live);
+            },
+            cancellationToken);
+    }
+}
