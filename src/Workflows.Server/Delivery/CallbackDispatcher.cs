@@ -18,7 +18,6 @@ internal sealed partial class CallbackDispatcher(
     ILogger<CallbackDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "callbacks";
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,7 +26,7 @@ internal sealed partial class CallbackDispatcher(
         {
             try
             {
-                var due = await store.ClaimDueDeliveriesAsync(time.GetUtcNow(), 32, Lease, stoppingToken);
+                var due = await store.ClaimDueDeliveriesAsync(time.GetUtcNow(), 32, options.Value.ClaimLease, stoppingToken);
                 await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken }, DeliverAsync);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

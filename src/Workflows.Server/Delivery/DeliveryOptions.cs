@@ -9,6 +9,13 @@ public sealed class DeliveryOptions
     /// <summary>Timeout of one delivery attempt.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a delivery a node has claimed stays hidden from the other nodes while it is attempted; longer than
+    /// <see cref="AttemptTimeout"/>, so an attempt never runs twice at once. If the node dies mid-attempt, the
+    /// delivery waits this long before another node makes it.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long to keep retrying a delivery before giving up.</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromDays(1);
 

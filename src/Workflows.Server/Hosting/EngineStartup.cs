@@ -15,6 +15,7 @@ internal sealed partial class EngineStartup(
     IJobStore store,
     IAppCatalog catalog,
     JobLeaseKeeper leases,
+    ClusterNode node,
     TokenIssuer tokens,
     DataPaths paths,
     IOptions<WorkflowsOptions> options,
@@ -26,7 +27,7 @@ internal sealed partial class EngineStartup(
         await store.InitializeAsync(cancellationToken);
         await catalog.InitializeAsync(cancellationToken);
         var resumed = await leases.BeatAsync(cancellationToken);
-        LogStarted(logger, paths.DataDir, paths.AppsDir, resumed);
+        LogStarted(logger, node.Id, store.GetType().Name, paths.DataDir, paths.AppsDir, resumed);
         if (options.Value.Auth.WriteDevToken)
         {
             var path = Path.Combine(paths.DataDir, "dev-token");
@@ -43,8 +44,8 @@ internal sealed partial class EngineStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data in {DataDir}, apps from {AppsDir}; resumed {Resumed} unfinished jobs")]
-    private static partial void LogStarted(ILogger logger, string dataDir, string appsDir, int resumed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} on {Store}; data in {DataDir}, apps from {AppsDir}; took over {Resumed} unfinished jobs")]
+    private static partial void LogStarted(ILogger logger, string nodeId, string store, string dataDir, string appsDir, int resumed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Development admin token (organisation 'default') written to {Path}")]
     private static partial void LogDevToken(ILogger logger, string path);

@@ -9,6 +9,7 @@ using Workflows.Server.Api;
 using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
 using Workflows.Server.Files;
+using Workflows.Storage.Postgres;
 using Workflows.Storage.Sqlite;
 
 namespace Workflows.Server.Hosting;
@@ -32,7 +33,7 @@ internal static class ServerExtensions
         services.AddOptions<Engine.Models.ModelOptions>().BindConfiguration(Engine.Models.ModelOptions.SectionName).ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Workflows:Delivery");
         services.AddOptions<AppCatalogOptions>().BindConfiguration("Workflows:Apps").Configure(o => o.AppsDir = paths.AppsDir);
-        services.UseSqliteStorage(paths.DatabasePath);
+        services.AddWorkflowsStorage(builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions(), paths);
         services.AddWorkflowEngine();
         services.AddSingleton<ICallbackPayloadFactory, CallbackPayloadFactory>();
         services.AddSingleton(sp => new WebhookSecrets(paths.DataDir, sp.GetRequiredService<TimeProvider>()));
@@ -51,6 +52,30 @@ internal static class ServerExtensions
         services.AddWorkflowsAuth(builder.Configuration, paths);
         services.AddWorkflowsFiles(builder.Configuration, paths);
         return builder;
+    }
+
+    /// <summary>
+    /// The store <c>Workflows:Storage:Provider</c> names: SQLite in the data dir (one node), or PostgreSQL (any number of
+    /// nodes sharing it, woken by each other's commits through LISTEN/NOTIFY).
+    /// </summary>
+    private static void AddWorkflowsStorage(this IServiceCollection services, StorageOptions storage, DataPaths paths)
+    {
+        switch (storage.Provider.ToUpperInvariant())
+        {
+            case "SQLITE":
+                services.UseSqliteStorage(paths.DatabasePath);
+                break;
+            case "POSTGRES" or "POSTGRESQL":
+                if (string.IsNullOrWhiteSpace(storage.ConnectionString))
+                {
+                    throw new InvalidOperationException("Workflows:Storage:ConnectionString is required when Workflows:Storage:Provider is Postgres");
+                }
+
+                services.UsePostgresStorage(storage.ConnectionString);
+                break;
+            default:
+                throw new InvalidOperationException($"Workflows:Storage:Provider '{storage.Provider}' is not known; use Sqlite or Postgres");
+        }
     }
 
     /// <summary>gRPC with transcoding, reflection and health checks.</summary>

@@ -33,7 +33,7 @@ public static class JobHelpers
     public static Task<RunResponse> RunBlogAsync(this ServerFixture fixture, string token, string topic = "tests") =>
         fixture.RunAsync(token, "blog", ("topic", topic));
 
-    /// <summary>Starts the gated app with wait=0 and returns once its `wait` block holds on the gate.</summary>
+    /// <summary>Starts the gated app with wait=0 and returns once its `wait` block holds on the gate and its start is durable.</summary>
     public static async Task<RunResponse> StartGatedAsync(this ServerFixture fixture, string token, string gate)
     {
         var response = await fixture.Grpc().RunAsync(
@@ -41,6 +41,18 @@ public static class JobHelpers
             ServerFixture.Bearer(token),
             Deadline());
         await GateBlock.Reached(gate).WaitAsync(Timeout);
+        // The block runs as soon as its block_started is queued; readers see the job running once that is durable,
+        // which its arrival on a watch stream proves (events are published only after their commit).
+        using var call = fixture.Grpc().WatchJob(
+            new WatchJobRequest { JobId = response.Job.Id }, ServerFixture.Bearer(token), Deadline());
+        await foreach (var item in call.ResponseStream.ReadAllAsync())
+        {
+            if (item.Event.Type == "block_started" && item.Event.BlockId == "wait")
+            {
+                break;
+            }
+        }
+
         return response;
     }
 

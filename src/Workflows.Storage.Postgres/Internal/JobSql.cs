@@ -1,0 +1,140 @@
+namespace Workflows.Storage.Postgres.Internal;
+
+/// <summary>SQL over jobs, job_events, block_outputs, posts and nodes. Npgsql prepares the hot ones automatically.</summary>
+internal static class JobSql
+{
+    /// <summary>The jobs columns in the order <see cref="JobRows.ReadJob"/> reads them.</summary>
+    public const string JobColumns =
+        "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
+        "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
+        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at";
+
+    public const string EventColumns = "job_id, seq, type, time, block_id, block_type, text, duration_ticks, output, error, data";
+
+    /// <summary>Frees an expired idempotency key for the job about to take it over (no change when it has not expired).</summary>
+    public const string ReleaseExpiredIdempotencyKey =
+        "UPDATE jobs SET idempotency_key = NULL, idempotency_fingerprint = NULL, idempotency_expires_at = NULL " +
+        "WHERE org = @org AND idempotency_key = @key AND idempotency_expires_at <= @now";
+
+    /// <summary>
+    /// The job, its first events and the wake-up for other nodes, in one statement. The events' foreign key is checked at
+    /// the end of the statement, when the job row exists. Notifications are sent at COMMIT, so nobody is woken for a job
+    /// that was rolled back.
+    /// </summary>
+    public const string InsertJob =
+        "WITH job AS (" +
+        "INSERT INTO jobs (" + JobColumns + ") VALUES (@id, @org, @app_id, @workflow, @workflow_title, @state, @variables, " +
+        "@created_at, @started_at, @finished_at, @result, @error, @last_sequence, @created_by, @callback_url, @progress_url, " +
+        "@idempotency_key, @dialect, @parent_job_id, @idempotency_fingerprint, @idempotency_expires_at, @lease_owner, @lease_expires_at) " +
+        "RETURNING id), " +
+        "events AS (" + InsertEvents + " FROM job, " + UnnestEvents + ") " +
+        "SELECT pg_notify('" + JobNotifications.Channel + "', @notification) FROM job";
+
+    /// <summary>
+    /// One commit in one statement: the job advances only when nobody else did (sequence and, for the runner, lease), and
+    /// everything else joins the advanced row, so on a mismatch nothing is written. The answer row tells what happened;
+    /// the stored sequence and owner are as they were before the statement, for the error message.
+    /// </summary>
+    public const string Commit =
+        "WITH advanced AS (" +
+        "UPDATE jobs SET last_sequence = @last_sequence, state = COALESCE(@state, state), " +
+        "started_at = COALESCE(@started_at, started_at), finished_at = COALESCE(@finished_at, finished_at), " +
+        "result = COALESCE(@result, result), error = COALESCE(@error, error) " +
+        "WHERE id = @id AND last_sequence = @expected AND (@lease_owner IS NULL OR lease_owner = @lease_owner) " +
+        "RETURNING id), " +
+        "events AS (" + InsertEvents + " FROM advanced job, " + UnnestEvents + "), " +
+        "outputs AS (INSERT INTO block_outputs (job_id, block_id, output) " +
+        "SELECT a.id, o.block_id, o.output FROM advanced a, unnest(@o_block_id, @o_output) AS o (block_id, output) " +
+        "ON CONFLICT (job_id, block_id) DO UPDATE SET output = excluded.output), " +
+        "new_posts AS (INSERT INTO posts (job_id, idx, id, block_id, role, content, time) " +
+        "SELECT a.id, base.idx + p.ord, p.id, p.block_id, p.role, p.content, p.time " +
+        "FROM advanced a, (SELECT COALESCE(MAX(idx), 0) AS idx FROM posts WHERE job_id = @id) base, " +
+        "unnest(@p_id, @p_block_id, @p_role, @p_content, @p_time) WITH ORDINALITY AS p (id, block_id, role, content, time, ord)), " +
+        "messages AS (INSERT INTO outbox (delivery_id, job_id, org, kind, url, payload, attempts, next_attempt_at, created_at, status, last_error) " +
+        "SELECT m.delivery_id, a.id, m.org, m.kind, m.url, m.payload, m.attempts, m.next_attempt_at, m.created_at, 'pending', m.last_error " +
+        "FROM advanced a, unnest(@m_delivery_id, @m_org, @m_kind, @m_url, @m_payload, @m_attempts, @m_next_attempt_at, @m_created_at, @m_last_error) " +
+        "WITH ORDINALITY AS m (delivery_id, org, kind, url, payload, attempts, next_attempt_at, created_at, last_error, ord) " +
+        "ORDER BY m.ord), " +
+        "notified AS (SELECT 1 FROM advanced, pg_notify('" + JobNotifications.Channel + "', @notification)) " +
+        "SELECT EXISTS (SELECT 1 FROM advanced), (SELECT count(*) FROM notified), " +
+        "j.last_sequence, j.lease_owner FROM (SELECT 1) one LEFT JOIN jobs j ON j.id = @id";
+
+    // Shared by InsertJob and Commit: the events come as one array per column, joined to the job row named "job".
+    private const string InsertEvents =
+        "INSERT INTO job_events (" + EventColumns + ") " +
+        "SELECT job.id, e.seq, e.type, e.time, e.block_id, e.block_type, e.text, e.duration_ticks, e.output, e.error, e.data";
+
+    private const string UnnestEvents =
+        "unnest(@e_seq, @e_type, @e_time, @e_block_id, @e_block_type, @e_text, @e_duration_ticks, @e_output, @e_error, @e_data) " +
+        "AS e (seq, type, time, block_id, block_type, text, duration_ticks, output, error, data)";
+
+    /// <summary>
+    /// Unfinished jobs nobody holds (no lease or an expired one), oldest first, leased to the claimer. SKIP LOCKED lets
+    /// nodes claiming at once each take different rows instead of waiting for (and then re-checking) each other's.
+    /// </summary>
+    public const string ClaimJobs =
+        "WITH claimable AS (" +
+        "SELECT id FROM jobs WHERE state IN (1, 2) AND (lease_owner IS NULL OR lease_expires_at <= @now) " +
+        "ORDER BY created_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
+        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = @until FROM claimable " +
+        "WHERE jobs.id = claimable.id RETURNING jobs.*) " +
+        "SELECT " + JobColumns + " FROM claimed ORDER BY created_at, id";
+
+    public const string RenewLeases =
+        "UPDATE jobs SET lease_expires_at = @until WHERE id = ANY(@ids) AND lease_owner = @owner AND state IN (1, 2) RETURNING id";
+
+    public const string ReleaseLeases =
+        "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ANY(@ids) AND lease_owner = @owner";
+
+    /// <summary>
+    /// Upserts the node and counts the live ones. The count reads the table as it was before the statement, so the node
+    /// itself is added by hand; nodes gone for a day are forgotten, so the table stays as small as the cluster.
+    /// </summary>
+    public const string Heartbeat =
+        "WITH upsert AS (INSERT INTO nodes (node_id, alive_until) VALUES (@id, @until) " +
+        "ON CONFLICT (node_id) DO UPDATE SET alive_until = excluded.alive_until), " +
+        "forgotten AS (DELETE FROM nodes WHERE alive_until <= @forget_before AND node_id <> @id) " +
+        "SELECT count(*) FROM nodes WHERE alive_until > @now AND node_id <> @id";
+
+    /// <summary>
+    /// Deletes a batch of finished jobs, oldest first; their events, outputs, posts and outbox messages go with them
+    /// (ON DELETE CASCADE). Terminal states only (3 succeeded, 4 failed, 5 cancelled): a job with finished_at that is still
+    /// queued or running is never deleted under a runner. Rows another transaction holds are left for the next batch.
+    /// </summary>
+    public const string Prune =
+        "WITH doomed AS (" +
+        "SELECT id, finished_at FROM jobs WHERE finished_at IS NOT NULL AND finished_at < @before AND state IN (3, 4, 5) " +
+        "ORDER BY finished_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
+        "deleted AS (DELETE FROM jobs WHERE id IN (SELECT id FROM doomed) RETURNING id) " +
+        "SELECT d.id FROM doomed d JOIN deleted USING (id) ORDER BY d.finished_at, d.id";
+
+    public const string SelectJob = "SELECT " + JobColumns + " FROM jobs WHERE id = @id";
+
+    public const string SelectOrganizationJob = "SELECT " + JobColumns + " FROM jobs WHERE id = @id AND org = @org";
+
+    public const string SelectByIdempotencyKey =
+        "SELECT " + JobColumns + " FROM jobs WHERE org = @org AND idempotency_key = @key";
+
+    // Filters are optional through NULL parameters so one prepared statement serves every combination; the
+    // (org, created_at DESC, id DESC) index gives the order, and the cursor is a row-value range so deep pages stay cheap.
+    private const string ListFilters =
+        "FROM jobs WHERE org = @org AND (@state IS NULL OR state = @state) AND (@apps IS NULL OR app_id = ANY(@apps)) ";
+
+    public const string ListFirstPage =
+        "SELECT " + JobColumns + " " + ListFilters + "ORDER BY created_at DESC, id DESC LIMIT @limit";
+
+    public const string ListNextPage =
+        "SELECT " + JobColumns + " " + ListFilters + "AND (created_at, id) < (@after_created, @after_id) " +
+        "ORDER BY created_at DESC, id DESC LIMIT @limit";
+
+    public const string ListUnfinished =
+        "SELECT " + JobColumns + " FROM jobs WHERE state IN (1, 2) ORDER BY created_at, id";
+
+    public const string SelectEvents =
+        "SELECT " + EventColumns + " FROM job_events WHERE job_id = @job_id AND seq > @after ORDER BY seq LIMIT @limit";
+
+    public const string SelectOutputs = "SELECT block_id, output FROM block_outputs WHERE job_id = @job_id";
+
+    public const string SelectPosts =
+        "SELECT id, block_id, role, content, time FROM posts WHERE job_id = @job_id ORDER BY idx";
+}

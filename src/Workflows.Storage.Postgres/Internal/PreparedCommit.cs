@@ -1,0 +1,82 @@
+using Npgsql;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Storage.Postgres.Internal;
+
+/// <summary>
+/// A commit as one ready-bound statement (<see cref="JobSql.Commit"/>), built on the caller's thread; the writer sends a
+/// copy per attempt.
+/// </summary>
+internal sealed class PreparedCommit
+{
+    private PreparedCommit(JobCommit commit, NpgsqlBatchCommand statement)
+    {
+        Commit = commit;
+        Statement = statement;
+    }
+
+    public JobCommit Commit { get; }
+
+    public NpgsqlBatchCommand Statement { get; }
+
+    public static PreparedCommit From(JobCommit commit)
+    {
+        var lastSequence = commit.Events.Count == 0 ? commit.ExpectedSequence : commit.Events[^1].Sequence;
+        var statement = new NpgsqlBatchCommand(JobSql.Commit);
+        statement.Parameters
+            .Uuid("id", commit.JobId)
+            .BigInt("expected", commit.ExpectedSequence)
+            .BigInt("last_sequence", lastSequence)
+            .Int("state", commit.State is { } state ? (int)state : null)
+            .Time("started_at", commit.StartedAt)
+            .Time("finished_at", commit.FinishedAt)
+            .Text("result", StoredJson.WriteOrNull(commit.Result))
+            .Text("error", commit.Error)
+            .Text("lease_owner", commit.LeaseOwner)
+            .Text("notification", JobNotifications.Format(commit.JobId, lastSequence));
+        EventColumns.Bind(statement.Parameters, commit.Events);
+        BindOutputs(statement.Parameters, commit.Outputs);
+        BindPosts(statement.Parameters, commit.Posts);
+        BindOutbox(statement.Parameters, commit.Outbox);
+        return new PreparedCommit(commit, statement);
+    }
+
+    private static void BindOutputs(NpgsqlParameterCollection parameters, IReadOnlyList<BlockOutput> outputs)
+    {
+        // One statement may not upsert the same row twice; a block checkpointed twice in one commit keeps its last output,
+        // as it would with the outputs applied one after the other.
+        var last = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var output in outputs)
+        {
+            // A JSON null output is a real checkpoint ("ran, produced null"), so it is stored as the text null.
+            last[output.BlockId] = StoredJson.Write(output.Output);
+        }
+        parameters
+            .TextArray("o_block_id", [.. last.Keys])
+            .TextArray("o_output", [.. last.Values]);
+    }
+
+    private static void BindPosts(NpgsqlParameterCollection parameters, IReadOnlyList<Engine.Jobs.JobPost> posts)
+    {
+        parameters
+            .TextArray("p_id", posts.Select(p => p.Id).ToArray())
+            .TextArray("p_block_id", posts.Select(p => p.BlockId).ToArray())
+            .TextArray("p_role", posts.Select(p => p.Role).ToArray())
+            .TextArray("p_content", posts.Select(p => p.Content).ToArray())
+            .TimeArray("p_time", posts.Select(p => p.Time).ToArray());
+    }
+
+    private static void BindOutbox(NpgsqlParameterCollection parameters, IReadOnlyList<OutboxMessage> messages)
+    {
+        parameters
+            .TextArray("m_delivery_id", messages.Select(m => m.DeliveryId).ToArray())
+            .TextArray("m_org", messages.Select(m => m.OrganizationId).ToArray())
+            .TextArray("m_kind", messages.Select(m => m.Kind).ToArray())
+            .TextArray("m_url", messages.Select(m => m.Url).ToArray())
+            .TextArray("m_payload", messages.Select(m => m.Payload).ToArray())
+            .IntArray("m_attempts", messages.Select(m => m.Attempts).ToArray())
+            .TimeArray("m_next_attempt_at", messages.Select(m => m.NextAttemptAt).ToArray())
+            .TimeArray("m_created_at", messages.Select(m => m.CreatedAt).ToArray())
+            .TextArray("m_last_error", messages.Select(m => m.LastError).ToArray());
+    }
+}

@@ -1,0 +1,64 @@
+using Npgsql;
+using Workflows.Engine.Jobs;
+
+namespace Workflows.Storage.Postgres.Internal;
+
+/// <summary>
+/// A new job and its first events as ready-bound commands, built on the caller's thread (JSON included) so the writer
+/// only sends copies of them (a copy per attempt: the writer may run a group again on a new connection).
+/// </summary>
+internal sealed class PreparedJob
+{
+    private PreparedJob(JobRecord job, NpgsqlBatchCommand? releaseKey, NpgsqlBatchCommand insert)
+    {
+        Job = job;
+        ReleaseKey = releaseKey;
+        Insert = insert;
+    }
+
+    public JobRecord Job { get; }
+
+    /// <summary>Frees the job's idempotency key from an expired holder, or null when the job has no key.</summary>
+    public NpgsqlBatchCommand? ReleaseKey { get; }
+
+    public NpgsqlBatchCommand Insert { get; }
+
+    public static PreparedJob From(JobRecord job, IReadOnlyList<JobEvent> events)
+    {
+        NpgsqlBatchCommand? releaseKey = null;
+        if (job.IdempotencyKey is { } key)
+        {
+            releaseKey = new NpgsqlBatchCommand(JobSql.ReleaseExpiredIdempotencyKey);
+            releaseKey.Parameters.Text("org", job.OrganizationId).Text("key", key).Time("now", job.CreatedAt);
+        }
+
+        var insert = new NpgsqlBatchCommand(JobSql.InsertJob);
+        insert.Parameters
+            .Uuid("id", job.Id)
+            .Text("org", job.OrganizationId)
+            .Text("app_id", job.AppId)
+            .Text("workflow", job.Workflow)
+            .Text("workflow_title", job.WorkflowTitle)
+            .Int("state", (int)job.State)
+            .Text("variables", StoredJson.Write(job.Variables))
+            .Time("created_at", job.CreatedAt)
+            .Time("started_at", job.StartedAt)
+            .Time("finished_at", job.FinishedAt)
+            .Text("result", StoredJson.WriteOrNull(job.Result))
+            .Text("error", job.Error)
+            .BigInt("last_sequence", job.LastSequence)
+            .Text("created_by", job.CreatedBy)
+            .Text("callback_url", job.CallbackUrl)
+            .Text("progress_url", job.ProgressUrl)
+            .Text("idempotency_key", job.IdempotencyKey)
+            .Text("dialect", job.Dialect)
+            .Uuid("parent_job_id", job.ParentJobId)
+            .Text("idempotency_fingerprint", job.IdempotencyFingerprint)
+            .Time("idempotency_expires_at", job.IdempotencyExpiresAt)
+            .Text("lease_owner", job.LeaseOwner)
+            .Time("lease_expires_at", job.LeaseExpiresAt)
+            .Text("notification", JobNotifications.Format(job.Id, job.LastSequence));
+        EventColumns.Bind(insert.Parameters, events);
+        return new PreparedJob(job, releaseKey, insert);
+    }
+}

@@ -1,0 +1,170 @@
+using Npgsql;
+
+namespace Workflows.Storage.Postgres.Internal;
+
+/// <summary>
+/// The schema, versioned in the <c>schema_version</c> table (one row per applied migration). Migration N takes the
+/// database from version N-1 to N; append new ones, never edit shipped ones.
+/// </summary>
+internal static class Schema
+{
+    /// <summary>
+    /// The advisory lock migrations hold (ASCII "Workflow"), so nodes starting at once migrate one after the other. A
+    /// transaction-level lock: it goes away with the transaction, whatever happens to the process.
+    /// </summary>
+    public const long MigrationLock = 0x576F726B666C6F77;
+
+    private static readonly string[] Migrations =
+    [
+        // 1: jobs, their events, outputs and posts, the delivery outbox, stored apps and live nodes. Times are timestamptz
+        // cut to milliseconds; JSON is text (see StoredJson); children go with their job (retention deletes jobs only).
+        """
+        CREATE TABLE jobs (
+            id                      uuid        NOT NULL PRIMARY KEY,
+            org                     text        NOT NULL,
+            app_id                  text        NOT NULL,
+            workflow                text        NOT NULL,
+            workflow_title          text        NOT NULL,
+            state                   integer     NOT NULL,
+            variables               text        NOT NULL,
+            created_at              timestamptz NOT NULL,
+            started_at              timestamptz,
+            finished_at             timestamptz,
+            result                  text,
+            error                   text,
+            last_sequence           bigint      NOT NULL,
+            created_by              text        NOT NULL,
+            callback_url            text,
+            progress_url            text,
+            idempotency_key         text,
+            dialect                 text        NOT NULL,
+            parent_job_id           uuid,
+            idempotency_fingerprint text,
+            idempotency_expires_at  timestamptz,
+            lease_owner             text,
+            lease_expires_at        timestamptz
+        );
+        CREATE INDEX jobs_org_created ON jobs (org, created_at DESC, id DESC);
+        CREATE UNIQUE INDEX jobs_org_idempotency ON jobs (org, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX jobs_unfinished ON jobs (created_at, id) WHERE state IN (1, 2);
+        CREATE INDEX jobs_parent ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
+        CREATE INDEX jobs_finished ON jobs (finished_at, id) WHERE finished_at IS NOT NULL;
+
+        CREATE TABLE job_events (
+            job_id         uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            seq            bigint      NOT NULL,
+            type           text        NOT NULL,
+            time           timestamptz NOT NULL,
+            block_id       text,
+            block_type     text,
+            text           text,
+            duration_ticks bigint,
+            output         text,
+            error          text,
+            data           text,
+            PRIMARY KEY (job_id, seq)
+        );
+
+        CREATE TABLE block_outputs (
+            job_id   uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            block_id text NOT NULL,
+            output   text NOT NULL,
+            PRIMARY KEY (job_id, block_id)
+        );
+
+        CREATE TABLE posts (
+            job_id   uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            idx      integer     NOT NULL,
+            id       text        NOT NULL,
+            block_id text,
+            role     text        NOT NULL,
+            content  text        NOT NULL,
+            time     timestamptz NOT NULL,
+            PRIMARY KEY (job_id, idx),
+            UNIQUE (job_id, id)
+        );
+
+        CREATE TABLE outbox (
+            id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            delivery_id     text        NOT NULL,
+            job_id          uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            org             text        NOT NULL,
+            kind            text        NOT NULL,
+            url             text        NOT NULL,
+            payload         text        NOT NULL,
+            attempts        integer     NOT NULL,
+            next_attempt_at timestamptz NOT NULL,
+            created_at      timestamptz NOT NULL,
+            status          text        NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+            last_error      text,
+            last_attempt_at timestamptz
+        );
+        CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX outbox_job ON outbox (job_id, id);
+
+        CREATE TABLE apps (
+            org         text        NOT NULL,
+            id          text        NOT NULL,
+            name        text        NOT NULL,
+            slug        text        NOT NULL,
+            description text        NOT NULL,
+            workflows   text        NOT NULL,
+            updated_at  timestamptz NOT NULL,
+            PRIMARY KEY (org, id)
+        );
+
+        CREATE TABLE nodes (
+            node_id     text        NOT NULL PRIMARY KEY,
+            alive_until timestamptz NOT NULL
+        );
+        """,
+    ];
+
+    /// <summary>The version a fully migrated database has.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>
+    /// Applies the missing migrations in one transaction that first takes <see cref="MigrationLock"/>: of several nodes
+    /// starting at once, one migrates and the others then find nothing left to do.
+    /// </summary>
+    public static async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection))
+        {
+            command.Parameters.BigInt("key", MigrationLock);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await ExecuteAsync(
+            connection,
+            "CREATE TABLE IF NOT EXISTS schema_version (" +
+            "version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            cancellationToken);
+
+        int version;
+        await using (var command = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", connection))
+        {
+            version = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        if (version > Migrations.Length)
+        {
+            throw new InvalidOperationException(
+                $"The database schema is version {version}, newer than this build understands ({Migrations.Length}).");
+        }
+
+        for (var next = version + 1; next <= Migrations.Length; next++)
+        {
+            await ExecuteAsync(connection, Migrations[next - 1], cancellationToken);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_version (version) VALUES (@version)", connection);
+            record.Parameters.Int("version", next);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

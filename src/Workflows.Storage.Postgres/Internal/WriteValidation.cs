@@ -1,0 +1,51 @@
+using Workflows.Engine.Jobs;
+using Workflows.Engine.Storage;
+
+namespace Workflows.Storage.Postgres.Internal;
+
+/// <summary>Checks done on the caller's thread before a write is queued, so the writer never sees malformed input.</summary>
+internal static class WriteValidation
+{
+    public static void ValidateNewJob(JobRecord job, IReadOnlyList<JobEvent> events)
+    {
+        ValidateEvents(job.Id, 0, events, "events");
+        var last = events.Count == 0 ? 0 : events[^1].Sequence;
+        if (job.LastSequence != last)
+        {
+            throw new ArgumentException(
+                $"Job {job.Id} has LastSequence {job.LastSequence} but its last event has sequence {last}.", nameof(job));
+        }
+    }
+
+    public static void ValidateCommit(JobCommit commit)
+    {
+        ValidateEvents(commit.JobId, commit.ExpectedSequence, commit.Events, nameof(commit));
+        foreach (var message in commit.Outbox)
+        {
+            if (message.JobId != commit.JobId)
+            {
+                throw new ArgumentException(
+                    $"Outbox message {message.DeliveryId} is about job {message.JobId}, not {commit.JobId}.", nameof(commit));
+            }
+        }
+    }
+
+    private static void ValidateEvents(Guid jobId, long expectedSequence, IReadOnlyList<JobEvent> events, string parameterName)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.JobId != jobId)
+            {
+                throw new ArgumentException($"Event {e.Sequence} belongs to job {e.JobId}, not {jobId}.", parameterName);
+            }
+            if (e.Sequence != expectedSequence + i + 1)
+            {
+                throw new ArgumentException(
+                    $"Events of job {jobId} must be numbered {expectedSequence + 1}, {expectedSequence + 2}, … without gaps; " +
+                    $"event {i + 1} has sequence {e.Sequence}.",
+                    parameterName);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Workflows.Engine.Jobs;
+using Workflows.Storage.Postgres.Internal;
+
+namespace Workflows.Storage.Postgres;
+
+// Leases and node heartbeats: several nodes share the database, so a job runs on the node holding its lease, and a
+// node that stops renewing loses its jobs to the others. Claims use SKIP LOCKED, so concurrent claimers split the jobs.
+public sealed partial class PostgresStore
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JobRecord>> ClaimJobsAsync(
+        string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (max <= 0)
+        {
+            _ = Writer;
+            return [];
+        }
+        return await WriteAsync((owner, now, now + lease, max), JobWrites.ClaimAsync, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Guid>> RenewLeasesAsync(
+        string owner, IReadOnlyCollection<Guid> jobIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(jobIds);
+        if (jobIds.Count == 0)
+        {
+            _ = Writer;
+            return [];
+        }
+        var ids = jobIds.ToArray();
+        return await WriteAsync((owner, ids, now + lease), JobWrites.RenewAsync, cancellationToken, ids);
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseLeasesAsync(string owner, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(jobIds);
+        var ids = jobIds.ToArray();
+        return WriteAsync((owner, ids), JobWrites.ReleaseAsync, cancellationToken, ids);
+    }
+
+    /// <inheritdoc />
+    public Task<int> HeartbeatNodeAsync(string nodeId, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        return WriteAsync((nodeId, now, now + ttl), JobWrites.HeartbeatAsync, cancellationToken);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using Grpc.Core;
+using Workflows.Engine.Security;
+using Workflows.Server.Tests.Infrastructure;
+using Workflows.Storage.Testing.Postgres;
+
+namespace Workflows.Server.Tests.Cluster;
+
+/// <summary>
+/// Several real server processes on one throwaway PostgreSQL database, sharing a data dir (keys, webhook secrets,
+/// files) and an apps dir, as "Running several nodes" in the README describes. Short leases so a dead node's jobs
+/// move quickly.
+/// </summary>
+public sealed class Cluster : IAsyncDisposable
+{
+    private readonly List<ServerProcess> _nodes = [];
+
+    private Cluster(string root, IReadOnlyDictionary<string, string> settings, byte[] key)
+    {
+        Root = root;
+        Settings = settings;
+        Auth = ServerFixture.Bearer(new TokenIssuer(key, TimeProvider.System)
+            .Create("default", TokenClaims.AdminAction, "Workflow", TimeSpan.FromHours(1), []).Token);
+        OtherOrganization = ServerFixture.Bearer(new TokenIssuer(key, TimeProvider.System)
+            .Create("acme", TokenClaims.AdminAction, "Workflow", TimeSpan.FromHours(1), []).Token);
+    }
+
+    /// <summary>The shared folder with data/ and apps/.</summary>
+    public string Root { get; }
+
+    /// <summary>The settings every node gets.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    /// <summary>An admin token of organisation <c>default</c>, valid on every node.</summary>
+    public Metadata Auth { get; }
+
+    /// <summary>An admin token of organisation <c>acme</c>.</summary>
+    public Metadata OtherOrganization { get; }
+
+    /// <summary>The shared data dir.</summary>
+    public string DataDir => Path.Combine(Root, "data");
+
+    /// <summary>Writes the apps and starts <paramref name="nodes"/> processes on a fresh database; each is ready when this returns.</summary>
+    public static async Task<Cluster> StartAsync(int nodes, IReadOnlyDictionary<string, string> apps, CancellationToken cancellationToken)
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        var root = Path.Combine(Path.GetTempPath(), "wf-cluster-" + Guid.NewGuid().ToString("N"));
+        foreach (var (id, flow) in apps)
+        {
+            var dir = Path.Combine(root, "apps", id);
+            Directory.CreateDirectory(dir);
+            await File.WriteAllTextAsync(Path.Combine(dir, "app.yaml"), $"id: {id}\nname: {id}\ndescription: A cluster test app.\n", cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(dir, "main.flow"), flow, cancellationToken);
+        }
+
+        var key = RandomNumberGenerator.GetBytes(32);
+        var settings = new Dictionary<string, string>
+        {
+            ["Workflows:Storage:Provider"] = "Postgres",
+            ["Workflows:Storage:ConnectionString"] = connectionString,
+            ["Workflows:DataDir"] = Path.Combine(root, "data"),
+            ["Workflows:AppsDir"] = Path.Combine(root, "apps"),
+            ["Workflows:Auth:SigningKey"] = Convert.ToBase64String(key),
+            ["Workflows:Limits:MaxConcurrentJobs"] = "0",
+            ["Workflows:Limits:RequestsPerSecond"] = "0",
+            ["Workflows:Node:LeaseDuration"] = "00:00:04",
+            ["Workflows:Node:HeartbeatInterval"] = "00:00:00.500",
+            ["Workflows:Outbound:Allow:0"] = "127.0.0.1",
+            ["Workflows:Delivery:InitialBackoff"] = "00:00:00.200",
+            ["Workflows:Delivery:MaxBackoff"] = "00:00:01",
+            ["Workflows:Delivery:AttemptTimeout"] = "00:00:02",
+            ["Workflows:Delivery:ClaimLease"] = "00:00:04",
+        };
+        var cluster = new Cluster(root, settings, key);
+        try
+        {
+            for (var i = 0; i < nodes; i++)
+            {
+                await cluster.AddNodeAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    /// <summary>The nodes started so far, in order.</summary>
+    public IReadOnlyList<ServerProcess> Nodes => _nodes;
+
+    /// <summary>Starts one more node and waits until it is ready.</summary>
+    public async Task<ServerProcess> AddNodeAsync(CancellationToken cancellationToken)
+    {
+        var work = Path.Combine(Root, "node-" + _nodes.Count);
+        Directory.CreateDirectory(work);
+        var node = ServerProcess.Start(work, new Dictionary<string, string>(Settings) { ["Workflows:Node:Id"] = "node-" + _nodes.Count });
+        _nodes.Add(node);
+        await node.WaitUntilReadyAsync(cancellationToken);
+        return node;
+    }
+
+    /// <summary>Every node's recent output, for failure messages.</summary>
+    public string Output => string.Join(Environment.NewLine, _nodes.Select((n, i) => $"--- node-{i} ---{Environment.NewLine}{n.RecentOutput}"));
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS's temp cleanup.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
