@@ -2,10 +2,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Workflows.Storage.Sqlite.Internal;
+namespace Workflows.Engine.Storage.Support;
 
-/// <summary>JSON as stored: compact text, non-ASCII kept as is, numbers kept as written.</summary>
-internal static class StoredJson
+/// <summary>
+/// JSON as every store keeps it: compact text, non-ASCII kept as is, numbers kept as written, so a value reads back
+/// exactly as it was written whichever store holds it. For store implementations.
+/// </summary>
+public static class StoredJson
 {
     // Deeper than the 64 default so anything a script can build survives a round trip; writer and parser agree.
     private const int MaxDepth = 256;
@@ -26,11 +29,14 @@ internal static class StoredJson
     /// <summary>Compact text, or null (SQL NULL) when there is no node.</summary>
     public static string? WriteOrNull(JsonNode? node) => node is null ? null : node.ToJsonString(WriteOptions);
 
+    /// <summary>Parses stored JSON text; null text (SQL NULL) is null.</summary>
     public static JsonNode? Parse(string? text) => text is null ? null : JsonNode.Parse(text, documentOptions: ParseOptions);
 
+    /// <summary>Parses stored JSON text that must be an object.</summary>
     public static JsonObject ParseObject(string text) =>
         Parse(text) as JsonObject ?? throw new InvalidDataException("A stored JSON object is not an object.");
 
+    /// <summary>Parses stored JSON object text; null text is null.</summary>
     public static JsonObject? ParseObjectOrNull(string? text) => text is null ? null : ParseObject(text);
 
     /// <summary>A string map (an app's workflow sources) as a JSON object.</summary>
@@ -55,6 +61,7 @@ internal static class StoredJson
         return array.ToJsonString(WriteOptions);
     }
 
+    /// <summary>Reads a map written by <see cref="WriteMap"/>.</summary>
     public static Dictionary<string, string> ParseMap(string text)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,11 +1,16 @@
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Storage;
 
-namespace Workflows.Storage.Postgres.Internal;
+namespace Workflows.Engine.Storage.Support;
 
-/// <summary>Checks done on the caller's thread before a write is queued, so the writer never sees malformed input.</summary>
-internal static class WriteValidation
+/// <summary>
+/// The checks every store makes on the caller's thread before a write is queued, so its writer never sees malformed
+/// input: events numbered in order without gaps, the job's last sequence matching them. For store implementations.
+/// </summary>
+public static class WriteValidation
 {
+    /// <summary>A new job's first events start at 1 without gaps, belong to it, and end at its last sequence.</summary>
+    /// <exception cref="ArgumentException">When they do not.</exception>
     public static void ValidateNewJob(JobRecord job, IReadOnlyList<JobEvent> events)
     {
         ValidateEvents(job.Id, 0, events, "events");
@@ -17,6 +22,8 @@ internal static class WriteValidation
         }
     }
 
+    /// <summary>A commit's events continue its expected sequence without gaps, and its events and outbox messages belong to its job.</summary>
+    /// <exception cref="ArgumentException">When they do not.</exception>
     public static void ValidateCommit(JobCommit commit)
     {
         ValidateEvents(commit.JobId, commit.ExpectedSequence, commit.Events, nameof(commit));
