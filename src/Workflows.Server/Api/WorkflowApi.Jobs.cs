@@ -19,7 +19,7 @@ internal sealed partial class WorkflowApi
         var job = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
         await foreach (var ev in jobs.WatchAsync(caller.OrganizationId, job.Id, request.AfterSequence, context.CancellationToken))
         {
-            await responseStream.WriteAsync(new WatchJobResponse { Event = JobMapper.ToProto(ev) }, context.CancellationToken);
+            await responseStream.WriteAsync(WatchResponseCache.Get(ev), context.CancellationToken);
         }
     }
 

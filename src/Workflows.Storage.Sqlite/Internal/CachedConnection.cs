@@ -10,6 +10,7 @@ namespace Workflows.Storage.Sqlite.Internal;
 internal sealed partial class CachedConnection : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> _statements = new(StringComparer.Ordinal);
 
     private CachedConnection(SqliteConnection connection) => Connection = connection;
 
@@ -82,6 +83,21 @@ internal sealed partial class CachedConnection : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// The hot-path statement for <paramref name="sql"/> (see <see cref="RawStatement"/>), prepared on first use, with
+    /// every parameter reset to NULL.
+    /// </summary>
+    public RawStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new RawStatement(Connection, sql);
+            _statements.Add(sql, statement);
+        }
+
+        return statement.Start();
+    }
+
     /// <summary>Runs SQL that is not worth caching (pragmas, migrations, transaction control at start).</summary>
     public int Execute(string sql)
     {
@@ -105,6 +121,11 @@ internal sealed partial class CachedConnection : IDisposable
             command.Dispose();
         }
         _commands.Clear();
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+        _statements.Clear();
         Connection.Dispose();
     }
 

@@ -80,7 +80,7 @@ internal static class JobRows
         new(reader.GetString(0), reader.GetNullableString(1), reader.GetString(2), reader.GetString(3), reader.GetTime(4));
 
     /// <summary>Binds every jobs column of <see cref="JobSql.InsertJob"/>.</summary>
-    public static void BindJob(SqliteCommand command, PreparedJob prepared)
+    public static void BindJob(RawStatement command, PreparedJob prepared)
     {
         var job = prepared.Job;
         command
@@ -110,7 +110,7 @@ internal static class JobRows
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>
-    public static void BindEvent(SqliteCommand command, string jobId, PreparedEvent prepared)
+    public static void BindEvent(RawStatement command, string jobId, PreparedEvent prepared)
     {
         var e = prepared.Event;
         command

@@ -13,14 +13,14 @@ internal static class JobWrites
         if (prepared.Job.IdempotencyKey is { } key)
         {
             // An expired key moves to the new job; the writer's savepoint undoes this if the insert below fails.
-            connection.Command(JobSql.ReleaseExpiredIdempotencyKey)
+            connection.Statement(JobSql.ReleaseExpiredIdempotencyKey)
                 .Set("$org", prepared.Job.OrganizationId)
                 .Set("$key", key)
                 .Set("$now", UnixTime.ToMilliseconds(prepared.Job.CreatedAt))
                 .ExecuteNonQuery();
         }
 
-        var insert = connection.Command(JobSql.InsertJob);
+        var insert = connection.Statement(JobSql.InsertJob);
         JobRows.BindJob(insert, prepared);
         try
         {
@@ -49,7 +49,7 @@ internal static class JobWrites
         var commit = prepared.Commit;
         var lastSequence = prepared.Events.Length == 0 ? commit.ExpectedSequence : prepared.Events[^1].Event.Sequence;
 
-        var advance = connection.Command(JobSql.AdvanceJob)
+        var advance = connection.Statement(JobSql.AdvanceJob)
             .Set("$id", prepared.JobId)
             .Set("$expected", commit.ExpectedSequence)
             .Set("$last_sequence", lastSequence)
@@ -76,7 +76,7 @@ internal static class JobWrites
 
         foreach (var (blockId, output) in prepared.Outputs)
         {
-            connection.Command(JobSql.UpsertOutput)
+            connection.Statement(JobSql.UpsertOutput)
                 .Set("$job_id", prepared.JobId)
                 .Set("$block_id", blockId)
                 .Set("$output", output)
@@ -85,10 +85,10 @@ internal static class JobWrites
 
         if (commit.Posts.Count > 0)
         {
-            var index = (long)connection.Command(JobSql.LastPostIndex).Set("$job_id", prepared.JobId).ExecuteScalar()!;
+            var index = connection.Statement(JobSql.LastPostIndex).Set("$job_id", prepared.JobId).ExecuteScalarInt64();
             foreach (var post in commit.Posts)
             {
-                connection.Command(JobSql.InsertPost)
+                connection.Statement(JobSql.InsertPost)
                     .Set("$job_id", prepared.JobId)
                     .Set("$idx", ++index)
                     .Set("$id", post.Id)
@@ -111,7 +111,7 @@ internal static class JobWrites
     {
         foreach (var e in events)
         {
-            var insert = connection.Command(JobSql.InsertEvent);
+            var insert = connection.Statement(JobSql.InsertEvent);
             JobRows.BindEvent(insert, jobId, e);
             insert.ExecuteNonQuery();
         }

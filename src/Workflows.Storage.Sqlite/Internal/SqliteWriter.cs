@@ -76,12 +76,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         try
         {
-            _connection.Command(Begin).ExecuteNonQuery();
+            _connection.Statement(Begin).ExecuteNonQuery();
             foreach (var operation in batch)
             {
                 RunItem(operation);
             }
-            _connection.Command(Commit).ExecuteNonQuery();
+            _connection.Statement(Commit).ExecuteNonQuery();
         }
         catch (Exception exception)
         {
@@ -109,7 +109,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return;
         }
 
-        _connection.Command(Savepoint).ExecuteNonQuery();
+        _connection.Statement(Savepoint).ExecuteNonQuery();
         try
         {
             operation.Execute(_connection);
@@ -118,9 +118,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             operation.RecordFailure(exception);
             // If SQLite already rolled back the whole transaction (disk full, I/O error) this throws and fails the batch.
-            _connection.Command(RollbackToSavepoint).ExecuteNonQuery();
+            _connection.Statement(RollbackToSavepoint).ExecuteNonQuery();
         }
-        _connection.Command(Release).ExecuteNonQuery();
+        _connection.Statement(Release).ExecuteNonQuery();
     }
 
     private void TryRollback()

@@ -9,20 +9,21 @@ namespace Workflows.Engine.Jobs.Internal;
 
 /// <summary>
 /// The runner's side of one job's run: turns executor reports into events and commits them to the store,
-/// numbered without gaps. Commits are pipelined: each is built and queued at once, in order (the store applies one
-/// job's commits in the order they were submitted), so blocks do not wait for a disk sync each; watchers see an
-/// event only after its commit is durable, and the terminal commit — the one that acknowledges the result —
-/// is awaited after every earlier commit of the job is durable.
+/// numbered without gaps. A job has at most one commit on its way to the store at a time; whatever the job reports
+/// meanwhile is merged into the next commit (one transaction with all its events, outputs, posts and state), which is
+/// sent once the one before it is durable. The first commit of a burst is sent from the thread pool rather than
+/// inline, so the steps a job takes without waiting (a run of template blocks and its terminal event) go to the store
+/// as one commit instead of one each. Watchers see an event only after its commit is durable, and the terminal
+/// commit — the one that acknowledges the result — completes only after every earlier commit of the job is durable.
 /// </summary>
-/// <param name="store">Where commits go.</param>
-/// <param name="hub">Where durable events are published.</param>
-/// <param name="time">The clock.</param>
-/// <param name="job">The job as stored.</param>
-/// <param name="leaseOwner">The node running the job, whose lease every commit must still hold; null for a writer that
-/// is not the runner (a cancel of a job not running here).</param>
 internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null) : IExecutionObserver
 {
     private readonly Lock _order = new();
+
+    // Under _order: the batch taking changes (not yet sent), whether a commit is scheduled or on its way to the store
+    // (then changes wait in _open), and the task of the last batch that took a change.
+    private Batch? _open;
+    private bool _sending;
     private Task _tail = Task.CompletedTask;
 
     /// <summary>The job as it will be once every queued commit is applied.</summary>
@@ -33,10 +34,13 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
 
     public ValueTask BlockCompletedAsync(BlockDefinition block, BlockResult result, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var ev = Event(JobEventTypes.BlockCompleted, block) with { Output = result.Output?.DeepClone(), Duration = duration, Data = result.Data };
+        // One copy for the event and the checkpoint: neither is changed after this, and the store serialises a node it
+        // sees twice once.
+        var output = result.Output?.DeepClone();
+        var ev = Event(JobEventTypes.BlockCompleted, block) with { Output = output, Duration = duration, Data = result.Data };
         return Queue(new Change([ev])
         {
-            Outputs = [new BlockOutput(block.Id, result.Output?.DeepClone())],
+            Outputs = [new BlockOutput(block.Id, output)],
             Posts = result.Post is null ? [] : [NewPost(block.Id, "assistant", result.Post)],
         });
     }
@@ -81,9 +85,11 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
             JobState.Cancelled => JobEventTypes.JobCancelled,
             _ => JobEventTypes.JobFailed,
         };
+        // One copy for the terminal event and the job's result (the store serialises it once).
+        result = result?.DeepClone();
         var ev = new JobEvent(Job.Id, 0, type, now)
         {
-            Output = result?.DeepClone(),
+            Output = result,
             Error = error,
             Duration = now - (Job.StartedAt ?? Job.CreatedAt),
         };
@@ -95,10 +101,10 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
             Error = error,
             Posts = error is null ? [] : [NewPost(null, "system", error)],
         };
-        // Everything queued before must be durable first: the callback body reads the stored posts and costs.
-        await DrainAsync();
         if (!string.IsNullOrEmpty(Job.CallbackUrl))
         {
+            // Everything queued before must be durable first: the callback body reads the stored posts and costs.
+            await DrainAsync();
             var posts = new List<JobPost>(await store.GetPostsAsync(Job.Id, CancellationToken.None));
             posts.AddRange(change.Posts);
             // Read from the store, so costs of blocks run before a restart count too.
@@ -106,10 +112,12 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
             change = change with { Callback = next => payloads.Create(next, posts, billingCost) };
         }
 
+        // Without a callback the terminal step joins whatever the job queued before it (one commit); either way it
+        // completes only once it and everything before it is durable.
         await Submit(change);
     }
 
-    /// <summary>Waits until every queued commit is durable (or throws the first commit error).</summary>
+    /// <summary>Waits until every queued commit is durable (or throws the error of the last one).</summary>
     public Task DrainAsync()
     {
         lock (_order)
@@ -126,26 +134,26 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
 
     private ValueTask AppendAsync(JobEvent ev) => Queue(new Change([ev]));
 
-    /// <summary>Queues a commit without waiting for it; a failure surfaces at the next drain or terminal commit.</summary>
+    /// <summary>Queues a change without waiting for it; a failure surfaces at the next drain or terminal commit.</summary>
     private ValueTask Queue(Change change)
     {
-        _ = Submit(change).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        Submit(change);
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Numbers the change's events, queues its commit (synchronously, so commits reach the store in order) and
-    /// returns a task that completes once it is durable and its events were published.
+    /// Numbers the change's events and adds it to the open batch (synchronously, so changes keep their order); returns
+    /// a task that completes once the batch is durable and its events were published.
     /// </summary>
     private Task Submit(Change change)
     {
         lock (_order)
         {
+            var batch = _open ??= new Batch(Job.LastSequence);
             var sequence = Job.LastSequence;
-            var events = new JobEvent[change.Events.Count];
-            for (var i = 0; i < events.Length; i++)
+            foreach (var ev in change.Events)
             {
-                events[i] = change.Events[i] with { Sequence = ++sequence };
+                batch.Events.Add(ev with { Sequence = ++sequence });
             }
 
             var next = Job with
@@ -158,64 +166,114 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                 Error = change.Error ?? Job.Error,
             };
 
-            IReadOnlyList<OutboxMessage> outbox = change.Callback is { } callbackBody
-                ?
-                [
-                    new OutboxMessage
-                    {
-                        DeliveryId = $"msg_{Job.Id:N}",
-                        JobId = Job.Id,
-                        OrganizationId = Job.OrganizationId,
-                        Kind = "callback",
-                        Url = Job.CallbackUrl!,
-                        Payload = callbackBody(next),
-                        NextAttemptAt = next.FinishedAt ?? StoredTime.Now(time),
-                        CreatedAt = StoredTime.Now(time),
-                    },
-                ]
-                : [];
-
-            // Store writes are not cancelled with the job: a half-reported step is worse than a late one.
-            var commit = store.CommitAsync(
-                new JobCommit
+            batch.Outputs.AddRange(change.Outputs);
+            batch.Posts.AddRange(change.Posts);
+            // The store leaves a column unchanged when its value is null, so the latest set value is the merged one.
+            batch.State = change.State ?? batch.State;
+            batch.StartedAt = change.StartedAt ?? batch.StartedAt;
+            batch.FinishedAt = change.FinishedAt ?? batch.FinishedAt;
+            batch.Result = change.Result ?? batch.Result;
+            batch.Error = change.Error ?? batch.Error;
+            if (change.Callback is { } callbackBody)
+            {
+                batch.Outbox.Add(new OutboxMessage
                 {
+                    DeliveryId = $"msg_{Job.Id:N}",
                     JobId = Job.Id,
-                    ExpectedSequence = Job.LastSequence,
-                    Events = events,
-                    Outputs = change.Outputs,
-                    Posts = change.Posts,
-                    State = change.State,
-                    StartedAt = change.StartedAt,
-                    FinishedAt = change.FinishedAt,
-                    Result = change.Result,
-                    Error = change.Error,
-                    Outbox = outbox,
-                    LeaseOwner = leaseOwner,
-                },
-                CancellationToken.None);
+                    OrganizationId = Job.OrganizationId,
+                    Kind = "callback",
+                    Url = Job.CallbackUrl!,
+                    Payload = callbackBody(next),
+                    NextAttemptAt = next.FinishedAt ?? StoredTime.Now(time),
+                    CreatedAt = StoredTime.Now(time),
+                });
+            }
+
             Job = next;
-            _tail = PublishInOrderAsync(_tail, commit, events);
-            return _tail;
+            _tail = batch.Done.Task;
+            if (!_sending)
+            {
+                // Sent from the pool: what this thread reports before it next waits joins the same commit.
+                _sending = true;
+                ThreadPool.UnsafeQueueUserWorkItem(static self => self.SendOpen(), this, preferLocal: true);
+            }
+
+            return batch.Done.Task;
         }
     }
 
-    private async Task PublishInOrderAsync(Task previous, Task commit, JobEvent[] events)
+    private void SendOpen()
+    {
+        Batch? batch;
+        lock (_order)
+        {
+            batch = _open;
+            _open = null;
+            _sending = batch is not null;
+        }
+
+        if (batch is not null)
+        {
+            _ = SendAsync(batch);
+        }
+    }
+
+    // Commits one batch; once it is durable (or refused), publishes its events and sends the batch that filled
+    // meanwhile. After a failure the next batch is still sent: the store refuses it too (its expected sequence no longer
+    // matches), and each batch reports its own outcome.
+    private async Task SendAsync(Batch batch)
     {
         try
         {
-            await previous;
+            // Store writes are not cancelled with the job: a half-reported step is worse than a late one.
+            await store.CommitAsync(
+                new JobCommit
+                {
+                    JobId = Job.Id,
+                    ExpectedSequence = batch.ExpectedSequence,
+                    Events = batch.Events,
+                    Outputs = batch.Outputs,
+                    Posts = batch.Posts,
+                    State = batch.State,
+                    StartedAt = batch.StartedAt,
+                    FinishedAt = batch.FinishedAt,
+                    Result = batch.Result,
+                    Error = batch.Error,
+                    Outbox = batch.Outbox,
+                    LeaseOwner = leaseOwner,
+                },
+                CancellationToken.None);
+            foreach (var ev in batch.Events)
+            {
+                hub.Publish(ev);
+            }
+
+            batch.Done.TrySetResult();
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // Reported by the earlier commit's own task; this one reports its own outcome below (after a failed
-            // commit the store refuses the next ones, whose expected sequence no longer matches).
+            batch.Done.TrySetException(e);
+            // Observed here, so a failure nobody drains (a step queued after the run was abandoned) is not reported as unobserved.
+            _ = batch.Done.Task.Exception;
         }
 
-        await commit;
-        foreach (var ev in events)
-        {
-            hub.Publish(ev);
-        }
+        SendOpen();
+    }
+
+    /// <summary>What one commit will write: the changes queued while the commit before it was on its way.</summary>
+    private sealed class Batch(long expectedSequence)
+    {
+        public long ExpectedSequence { get; } = expectedSequence;
+        public List<JobEvent> Events { get; } = [];
+        public List<BlockOutput> Outputs { get; } = [];
+        public List<JobPost> Posts { get; } = [];
+        public List<OutboxMessage> Outbox { get; } = [];
+        public JobState? State { get; set; }
+        public DateTimeOffset? StartedAt { get; set; }
+        public DateTimeOffset? FinishedAt { get; set; }
+        public JsonNode? Result { get; set; }
+        public string? Error { get; set; }
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed record Change(IReadOnlyList<JobEvent> Events)
