@@ -12,7 +12,8 @@ namespace Workflows.Server.Hosting;
 
 /// <summary>
 /// The per-organisation request rate (<see cref="LimitOptions.RequestsPerSecond"/>, <see cref="LimitOptions.Burst"/>):
-/// one token bucket per token <c>org</c> claim on the API endpoints (never on health). It runs after authentication, so
+/// one token bucket per token <c>org</c> claim on the API endpoints (never on health), sized to this node's share when
+/// several nodes share a store (<see cref="ClusterNode.Share"/>). It runs after authentication, so
 /// a request over the limit was already authenticated. Rejections are 429 with <c>Retry-After</c> and a
 /// <c>code</c> + <c>message</c> body over REST, and RESOURCE_EXHAUSTED with a <c>retry-after</c> trailer over gRPC.
 /// </summary>
@@ -71,11 +72,15 @@ internal static class RateLimits
         // Over gRPC this header travels in the trailers-only response, so clients read it as a trailer.
         http.Response.Headers.RetryAfter = seconds;
         var organization = http.User.FindFirstValue(TokenClaims.Organization);
+        var node = http.RequestServices.GetRequiredService<ClusterNode>();
+        var shared = node.LiveNodes > 1
+            ? $" (this node's share of it with {node.LiveNodes} nodes: {node.Share(limits.RequestsPerSecond)} per second, burst {node.Share(limits.Burst)})"
+            : "";
         await ErrorResponses.WriteAsync(
             http,
             StatusCode.ResourceExhausted,
             StatusCodes.Status429TooManyRequests,
             $"organisation '{organization}' sent more than {limits.RequestsPerSecond} requests per second " +
-            $"(burst {limits.Burst}); retry after {seconds} s");
+            $"(burst {limits.Burst}){shared}; retry after {seconds} s");
     }
 }

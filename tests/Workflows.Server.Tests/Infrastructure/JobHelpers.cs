@@ -41,19 +41,25 @@ public static class JobHelpers
             ServerFixture.Bearer(token),
             Deadline());
         await GateBlock.Reached(gate).WaitAsync(Timeout);
-        // The block runs as soon as its block_started is queued; readers see the job running once that is durable,
-        // which its arrival on a watch stream proves (events are published only after their commit).
-        using var call = fixture.Grpc().WatchJob(
-            new WatchJobRequest { JobId = response.Job.Id }, ServerFixture.Bearer(token), Deadline());
+        await fixture.GateStartDurableAsync(token, response.Job.Id);
+        return response;
+    }
+
+    /// <summary>
+    /// Returns once the job's gate block's block_started is durable. A block runs as soon as its block_started is queued,
+    /// so a test that reads the job's stored state right after the gate was reached must wait for this: events reach a
+    /// watch stream only after their commit.
+    /// </summary>
+    public static async Task GateStartDurableAsync(this ServerFixture fixture, string token, string jobId)
+    {
+        using var call = fixture.Grpc().WatchJob(new WatchJobRequest { JobId = jobId }, ServerFixture.Bearer(token), Deadline());
         await foreach (var item in call.ResponseStream.ReadAllAsync())
         {
-            if (item.Event.Type == "block_started" && item.Event.BlockId == "wait")
+            if (item.Event.Type == "block_started" && item.Event.BlockType == "gate")
             {
-                break;
+                return;
             }
         }
-
-        return response;
     }
 
     /// <summary>Watches a job after <paramref name="afterSequence"/> until the stream ends, and returns every event.</summary>

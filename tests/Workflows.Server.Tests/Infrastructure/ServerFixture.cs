@@ -60,6 +60,8 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Workflows:Organizations:default:Name"] = "Default Org",
             ["Workflows:Organizations:acme:Name"] = "Acme",
             ["Workflows:Scripts:TimeoutMs"] = "500",
+            // So that the time limit, not the statement limit, stops a looping script even on a fast, quiet machine.
+            ["Workflows:Scripts:MaxStatements"] = "2000000000",
             ["Workflows:Delivery:PollInterval"] = "00:00:00.050",
             // The shared server does not rate-limit: the hostile corpus must reach the body checks, not the
             // limiter; the limit tests start dedicated servers.

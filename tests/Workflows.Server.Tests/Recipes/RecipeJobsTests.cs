@@ -30,6 +30,7 @@ public sealed class RecipeJobsTests(ServerFixture fixture)
         var gate = Guid.NewGuid().ToString("N");
         var jobId = await client.ExecAsync("gated", new JsonObject { ["json"] = new JsonObject { ["gate"] = gate } });
         await GateBlock.Reached(gate).WaitAsync(JobHelpers.Timeout);
+        await fixture.GateStartDurableAsync(fixture.ExecToken, jobId);
         Assert.Equal("running", await client.ListedStateAsync(jobId));
 
         var stop = await client.PostJsonAsync("/api/v1/workflow/stop", new JsonObject { ["jobId"] = jobId });
