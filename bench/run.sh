@@ -18,6 +18,12 @@ if ! command -v wrk >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
+# The Run scenarios on PostgreSQL start a throwaway server from Debian's binaries.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  echo "bench: installing postgresql-15" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+fi
+
 echo "bench: building (Release)" >&2
 dotnet build bench/Bench.slnx -c Release --artifacts-path bench/.artifacts -nologo -v quiet -clp:ErrorsOnly
 exec dotnet bench/.artifacts/bin/Runner/release/Runner.dll "$@"

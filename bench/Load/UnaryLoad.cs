@@ -22,8 +22,11 @@ internal static class UnaryLoad
         var concurrency = options.Int("concurrency", 64);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 2));
         var window = TimeSpan.FromSeconds(options.Double("seconds", 5));
-        var serverPid = options.Int("server-pid", 0);
-        var channels = Channels.Create(url, options.Int("channels", Math.Clamp(concurrency / 8, 2, 8)));
+        // Several nodes: comma-separated URLs share the channels round-robin; the CPU, bytes and RSS of every
+        // comma-separated server PID are summed.
+        var serverPids = options.String("server-pid", "0").Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var urls = url.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var channels = Channels.Create(urls, Math.Max(urls.Length, options.Int("channels", Math.Clamp(concurrency / 8, 2, 8))));
         var headers = new Metadata { { "authorization", "Bearer " + token } };
         var call = CreateCall(target, headers);
 
@@ -60,17 +63,17 @@ internal static class UnaryLoad
         })).ToArray();
 
         await Task.Delay(warmup);
-        var serverCpu0 = ProcStats.CpuSeconds(serverPid);
+        var serverCpu0 = serverPids.Sum(ProcStats.CpuSeconds);
         var selfCpu0 = ProcStats.CpuSeconds(Environment.ProcessId);
-        var written0 = ProcStats.WrittenBytes(serverPid);
+        var written0 = serverPids.Sum(ProcStats.WrittenBytes);
         Volatile.Write(ref windowStart, clock.ElapsedTicks);
         await Task.Delay(window);
         var measuredEnd = clock.ElapsedTicks;
         Volatile.Write(ref windowEnd, measuredEnd);
-        var serverCpu1 = ProcStats.CpuSeconds(serverPid);
+        var serverCpu1 = serverPids.Sum(ProcStats.CpuSeconds);
         var selfCpu1 = ProcStats.CpuSeconds(Environment.ProcessId);
-        var written1 = ProcStats.WrittenBytes(serverPid);
-        var rss = ProcStats.RssMiB(serverPid);
+        var written1 = serverPids.Sum(ProcStats.WrittenBytes);
+        var rss = serverPids.Sum(ProcStats.RssMiB);
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
 

@@ -104,6 +104,22 @@ internal static partial class Drivers
         };
     }
 
+    /// <summary>
+    /// A sampling profile of the server over the measured window (it starts after the warm-up; the load generator's own
+    /// start-up is not counted): <c>dotnet-trace collect --profile dotnet-sampled-thread-time</c>, also as Speedscope JSON.
+    /// </summary>
+    public static async Task TraceAsync(Settings settings, ServerProcess server, string output)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await Task.Delay(TimeSpan.FromSeconds(settings.Warmup + 0.5));
+        var tool = Environment.GetEnvironmentVariable("DOTNET_TRACE") is { Length: > 0 } path ? path : "dotnet-trace";
+        var seconds = Math.Max(1, (int)Math.Floor(settings.Seconds - 0.5));
+        await RunAsync(tool,
+            ["collect", "-p", Invariant(server.Pid), "--profile", "dotnet-sampled-thread-time", "--duration", string.Create(CultureInfo.InvariantCulture, $"00:00:00:{seconds:00}"),
+             "--format", "Speedscope", "-o", output + ".nettrace"],
+            new Dictionary<string, string>(), TimeSpan.FromSeconds(seconds + 120));
+    }
+
     /// <summary>The WatchJob fan-out with bench/Load.</summary>
     public static async Task<FanOut> WatchAsync(Settings settings, ServerProcess server, string token)
     {

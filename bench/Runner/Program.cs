@@ -55,9 +55,13 @@ foreach (var concurrency in settings.Concurrency)
                     idle.Add(server.IdleRssMiB);
                 }
 
+                var trace = scenario.Real && settings.TraceDir is { } traceDir
+                    ? Drivers.TraceAsync(settings, server, Path.Combine(traceDir, $"{scenario.Name.Split(',')[0].Replace('/', '-').Replace(' ', '-')}-c{concurrency}-{run}"))
+                    : Task.CompletedTask;
                 var m = scenario.Grpc
                     ? await Drivers.GrpcAsync(settings, server, scenario.Name, scenario.Target, concurrency, token)
                     : await Drivers.WrkAsync(settings, server, scenario.Name, scenario.Target, scenario.Body, concurrency, token);
+                await trace;
                 if (server.HasExited)
                 {
                     throw new InvalidOperationException($"server died during the run:\n{server.Tail()}");
@@ -134,8 +138,12 @@ catch (Exception e) when (e is InvalidOperationException or TimeoutException)
     problems.Add($"engine: {e.Message}");
 }
 
+var (_, clusterMarkdown) = settings.Includes("postgres") && settings.Nodes.Length > 0
+    ? await ClusterBench.RunAsync(settings, token, dir => RealEnvironment(dir, false), rows, problems)
+    : ([], "");
 var fanOut = fanOuts.Count == 0 ? null : fanOuts.OrderBy(f => f.P99Us).ElementAt(fanOuts.Count / 2);
-var markdown = Report.Build(settings, startedAt, load0, rows, fanOut, engine, idle, problems);
+var markdown = Report.Build(settings, startedAt, load0, rows, fanOut, engine, idle, problems) +
+    (clusterMarkdown.Length > 0 ? Environment.NewLine + clusterMarkdown : "");
 Console.Out.WriteLine();
 Console.Out.WriteLine(markdown);
 Directory.CreateDirectory(settings.OutDir);

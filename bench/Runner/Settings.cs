@@ -13,6 +13,9 @@ internal sealed record Settings
     public int WatchersPerJob { get; init; } = 100;
     public string WatchSetup { get; init; } = "5s";
     public int EngineIterations { get; init; } = 20;
+
+    /// <summary><c>--nodes 1,2,3</c>: node counts for the Run scenarios on PostgreSQL (<c>--only postgres</c> runs just those).</summary>
+    public int[] Nodes { get; init; } = [1, 2, 3];
     public bool Smoke { get; init; }
 
     /// <summary>Where servers get their temp data dirs; <c>--tmpfs</c> puts them in /dev/shm (fsync almost free: shows what is disk-bound).</summary>
@@ -20,6 +23,12 @@ internal sealed record Settings
 
     /// <summary>Run only the parts whose name contains one of these (case-insensitive): scenario names, <c>watch</c>, <c>engine</c>.</summary>
     public string[] Only { get; init; } = [];
+
+    /// <summary>
+    /// <c>--trace DIR</c>: a sampling profile (dotnet-trace, <c>dotnet-sampled-thread-time</c>, NetTrace + Speedscope) of the
+    /// real server over each measured window, written to DIR. The tool is <c>$DOTNET_TRACE</c> or <c>dotnet-trace</c> on PATH.
+    /// </summary>
+    public string? TraceDir { get; init; }
     public string Mode { get; init; } = "full";
     public required string RepoRoot { get; init; }
     public required string Artifacts { get; init; }
@@ -51,7 +60,7 @@ internal sealed record Settings
                 "--smoke" => settings with
                 {
                     Smoke = true, Mode = "smoke", Warmup = 0.5, Seconds = 2, Concurrency = [8],
-                    WatchJobs = 10, WatchSetup = "2s", EngineIterations = 3,
+                    WatchJobs = 10, WatchSetup = "2s", EngineIterations = 3, Nodes = [1, 2],
                 },
                 "--seconds" => settings,
                 "--warmup" => settings with { Warmup = double.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -60,8 +69,10 @@ internal sealed record Settings
                 "--tmpfs" => settings with { TempRoot = "/dev/shm", Mode = settings.Mode + ", data on tmpfs" },
                 "--only" => settings with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--artifacts" => settings with { Artifacts = Path.GetFullPath(Next()) },
+                "--nodes" => settings with { Nodes = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] },
+                "--trace" => settings with { TraceDir = Path.GetFullPath(Next()) },
                 "--out" => settings with { OutDir = Path.GetFullPath(Next()) },
-                _ => throw new ArgumentException($"unknown option {args[i]} (use --seconds N, --warmup N, --runs N, --concurrency 16,64, --only run,watch, --tmpfs, --quick, --smoke, --out DIR)"),
+                _ => throw new ArgumentException($"unknown option {args[i]} (use --seconds N, --warmup N, --runs N, --concurrency 16,64, --only run,watch, --tmpfs, --quick, --smoke, --out DIR, --trace DIR, --nodes 1,2,3)"),
             };
             if (args[i] == "--seconds")
             {
