@@ -5,7 +5,10 @@ namespace Bench.Runner;
 // The Run scenarios against several nodes at once: one load generator spread over every node.
 internal static partial class Drivers
 {
-    /// <summary>gRPC unary load over every node (the Load tool spreads its channels round-robin and sums the nodes' /proc figures).</summary>
+    /// <summary>
+    /// gRPC unary load with bench/Load over one node or several (it spreads its channels round-robin over their URLs and
+    /// sums their /proc figures around its window).
+    /// </summary>
     public static async Task<Measurement> GrpcNodesAsync(Settings settings, IReadOnlyList<ServerProcess> nodes, string scenario, string target, int concurrency, string token)
     {
         var output = await RunAsync(ServerProcess.DotnetHost(),

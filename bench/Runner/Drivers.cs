@@ -14,32 +14,8 @@ internal static partial class Drivers
     private static readonly Dictionary<string, string> LoadEnvironment = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
 
     /// <summary>gRPC unary load with bench/Load; it samples the server's /proc itself around its window.</summary>
-    public static async Task<Measurement> GrpcAsync(Settings settings, ServerProcess server, string scenario, string target, int concurrency, string token)
-    {
-        var output = await RunAsync(ServerProcess.DotnetHost(),
-            [settings.Dll("Load"), "unary", "--target", target, "--url", server.GrpcUrl, "--token", token,
-             "--concurrency", Invariant(concurrency), "--warmup", Invariant(settings.Warmup), "--seconds", Invariant(settings.Seconds),
-             "--server-pid", Invariant(server.Pid)],
-            LoadEnvironment, TimeSpan.FromSeconds(settings.Warmup + settings.Seconds + 120));
-        var r = Result(output);
-        return new Measurement
-        {
-            Scenario = scenario,
-            Concurrency = concurrency,
-            Requests = r["requests"]!.GetValue<long>(),
-            Seconds = r["seconds"]!.GetValue<double>(),
-            Rps = r["rps"]!.GetValue<double>(),
-            P50Us = Number(r["p50_us"]),
-            P99Us = Number(r["p99_us"]),
-            ServerCpuS = r["server_cpu_s"]!.GetValue<double>(),
-            LoadCpuS = r["load_cpu_s"]!.GetValue<double>(),
-            ServerWrittenBytes = r["server_written_bytes"]!.GetValue<long>(),
-            ServerPeakRssMiB = ProcStats.PeakRssMiB(server.Pid),
-            ServerIdleRssMiB = server.IdleRssMiB,
-            Errors = r["errors"]!.GetValue<long>(),
-            FirstError = r["first_error"]?.GetValue<string>(),
-        };
-    }
+    public static Task<Measurement> GrpcAsync(Settings settings, ServerProcess server, string scenario, string target, int concurrency, string token) =>
+        GrpcNodesAsync(settings, [server], scenario, target, concurrency, token);
 
     /// <summary>
     /// REST load with wrk (POST through bench/wrk/post.lua): a warm-up run, then a measured run with

@@ -18,28 +18,10 @@ namespace Workflows.Server.Tests.Cluster;
 public sealed class MultiNodeTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Delay = TimeSpan.FromSeconds(4);
-    private static readonly string[] SlowBlocks = ["before", "wait", "shout", "out"];
 
     private static readonly Dictionary<string, string> Apps = new()
     {
-        ["slow"] = $$$"""
-            name: Survive a node
-            launchVariables:
-              n: { type: string, required: true }
-            blocks:
-              - id: before
-                type: template
-                text: "job {{$launchVariables->n}}"
-              - id: wait
-                type: delay
-                duration: {{{(int)Delay.TotalSeconds}}}s
-              - id: shout
-                type: script
-                code: "return before.toUpperCase();"
-              - id: out
-                type: output
-                value: "{{shout}} DONE"
-            """,
+        ["slow"] = DurableFlows.DelayThenShout("Survive a node", Delay),
         ["steps"] = """
             name: Steps
             blocks:
@@ -158,7 +140,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
                 Assert.Equal(beforeKill[n], events.Take(beforeKill[n].Count));
                 // Resumed by B or C; a second resume would only mean a lease ran out under load and the job moved again.
                 Assert.Contains(events, e => e.Type == "log" && e.Text == "job resumed after a restart");
-                foreach (var block in SlowBlocks)
+                foreach (var block in DurableFlows.DelayThenShoutBlocks)
                 {
                     Assert.True(events.Count(e => e.Type == "block_started" && e.BlockId == block) == 1, $"{context}: block_started of {block}");
                     Assert.True(events.Count(e => e.Type == "block_completed" && e.BlockId == block) == 1, $"{context}: block_completed of {block}");

@@ -20,7 +20,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
     private const string AppId = "crashy";
     private static readonly TimeSpan Delay = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(120);
-    private static readonly string[] Blocks = ["before", "wait", "shout", "out"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "wf-crash-" + Guid.NewGuid().ToString("N"));
 
@@ -100,7 +99,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(beforeKill[n], events.Take(beforeKill[n].Count));
                 Assert.Single(events, e => e.Type == "job_started");
                 Assert.Single(events, e => e.Type == "log" && e.Text == "job resumed after a restart");
-                foreach (var block in Blocks)
+                foreach (var block in DurableFlows.DelayThenShoutBlocks)
                 {
                     Assert.True(events.Count(e => e.Type == "block_started" && e.BlockId == block) == 1, $"{context}: block_started of {block}");
                     Assert.True(events.Count(e => e.Type == "block_completed" && e.BlockId == block) == 1, $"{context}: block_completed of {block}");
@@ -172,24 +171,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         Directory.CreateDirectory(app);
         Directory.CreateDirectory(Path.Combine(_root, "work"));
         File.WriteAllText(Path.Combine(app, "app.yaml"), $"id: {AppId}\nname: Crashy\ndescription: The crash recovery test's app.\n");
-        File.WriteAllText(Path.Combine(app, "main.flow"), $$$"""
-            name: Survive a crash
-            launchVariables:
-              n: { type: string, required: true }
-            blocks:
-              - id: before
-                type: template
-                text: "job {{$launchVariables->n}}"
-              - id: wait
-                type: delay
-                duration: {{{(int)Delay.TotalSeconds}}}s
-              - id: shout
-                type: script
-                code: "return before.toUpperCase();"
-              - id: out
-                type: output
-                value: "{{shout}} DONE"
-            """);
+        File.WriteAllText(Path.Combine(app, "main.flow"), DurableFlows.DelayThenShout("Survive a crash", Delay));
         return new Dictionary<string, string>
         {
             ["Workflows:DataDir"] = Path.Combine(_root, "data"),
