@@ -6,7 +6,7 @@ namespace Bench.Runner;
 internal sealed record Settings
 {
     public double Seconds { get; init; } = 5;
-    public double Warmup { get; init; } = 2;
+    public double Warmup { get; init; } = 10;
     public int Runs { get; init; } = 1;
     public int[] Concurrency { get; init; } = [16, 64, 256];
     public int WatchJobs { get; init; } = 100;
@@ -56,7 +56,7 @@ internal sealed record Settings
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             settings = args[i] switch
             {
-                "--quick" => settings with { Warmup = 1, Seconds = 2, Concurrency = [64], Mode = "quick" },
+                "--quick" => settings with { Warmup = 8, Seconds = 2, Concurrency = [64], Mode = "quick" },
                 "--smoke" => settings with
                 {
                     Smoke = true, Mode = "smoke", Warmup = 0.5, Seconds = 2, Concurrency = [8],

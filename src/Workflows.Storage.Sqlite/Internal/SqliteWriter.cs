@@ -3,9 +3,11 @@ using System.Threading.Channels;
 namespace Workflows.Storage.Sqlite.Internal;
 
 /// <summary>
-/// The single writer: one connection, one long-lived loop. Whatever is queued when the loop wakes goes into one
-/// transaction (group commit), each item under its own savepoint so a failing item rolls back alone. Callers hear
-/// of success only after COMMIT returned, i.e. after the data is durable.
+/// The single writer: one connection, one long-lived loop on a thread of its own. Whatever is queued when the loop
+/// wakes goes into one transaction (group commit), each item under its own savepoint so a failing item rolls back
+/// alone. Callers hear of success only after COMMIT returned, i.e. after the data is durable. SQLite's calls block
+/// (COMMIT waits for fsync), so the loop must not run on the thread pool: on a 2-core machine the pool has two
+/// threads, and one of them stuck in fsync halves what every request can use.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -22,13 +24,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
     private readonly CachedConnection _connection;
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _loop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _batchesCommitted;
 
     public SqliteWriter(CachedConnection connection)
     {
         _connection = connection;
-        _loop = Task.Run(RunAsync);
+        new Thread(Run) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
 
     /// <summary>Transactions committed so far (for tests of the grouping).</summary>
@@ -54,21 +56,30 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        await _loop.Task;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var reader = _queue.Reader;
         var batch = new List<WriteOperation>(MaxBatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (batch.Count < MaxBatchSize && reader.TryRead(out var operation))
+            // Blocking this thread while the queue is empty is what it is for.
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                batch.Add(operation);
+                while (batch.Count < MaxBatchSize && reader.TryRead(out var operation))
+                {
+                    batch.Add(operation);
+                }
+                RunBatch(batch);
+                batch.Clear();
             }
-            RunBatch(batch);
-            batch.Clear();
+            _loop.TrySetResult();
+        }
+        catch (Exception exception)
+        {
+            _loop.TrySetException(exception);
         }
     }
 
