@@ -29,16 +29,25 @@ public sealed class JobEventHub
     }
 
     /// <summary>Sends a committed event to the job's watchers.</summary>
-    public void Publish(JobEvent jobEvent)
+    public void Publish(JobEvent jobEvent) => Publish([jobEvent]);
+
+    /// <summary>
+    /// Sends one job's committed events (in sequence order) to its watchers: all of them to one watcher before the next,
+    /// so a watcher that wakes finds the whole commit and can write it out at once.
+    /// </summary>
+    public void Publish(IReadOnlyList<JobEvent> events)
     {
-        if (!_jobs.TryGetValue(jobEvent.JobId, out var subscribers))
+        if (events.Count == 0 || !_jobs.TryGetValue(events[0].JobId, out var subscribers))
         {
             return;
         }
 
         foreach (var subscription in subscribers.Items)
         {
-            subscription.Writer.TryWrite(jobEvent);
+            foreach (var jobEvent in events)
+            {
+                subscription.Writer.TryWrite(jobEvent);
+            }
         }
     }
 

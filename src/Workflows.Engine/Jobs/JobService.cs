@@ -155,6 +155,26 @@ public sealed partial class JobService(
         long afterSequence,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var batch in WatchBatchesAsync(organizationId, jobId, afterSequence, cancellationToken))
+        {
+            foreach (var ev in batch)
+            {
+                yield return ev;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WatchAsync"/> in batches: each batch is what was at hand at once (a page of stored events, or the live
+    /// events that had arrived when the watcher woke), in order and without gaps, so a caller can write a batch out with
+    /// one flush. A batch is only valid until the next one is asked for.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<JobEvent>> WatchBatchesAsync(
+        string organizationId,
+        Guid jobId,
+        long afterSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         _ = await GetAsync(organizationId, jobId, cancellationToken);
         if (afterSequence < 0)
         {
@@ -164,23 +184,27 @@ public sealed partial class JobService(
         // Subscribe before reading the store so nothing committed in between is missed.
         using var subscription = hub.Subscribe(jobId);
         var last = afterSequence;
-        while (true)
+        var pending = new List<JobEvent>();
+        var ended = false;
+        while (!ended)
         {
-            var batch = await store.GetEventsAsync(jobId, last, ReplayBatch, cancellationToken);
-            foreach (var ev in batch)
+            var page = await store.GetEventsAsync(jobId, last, ReplayBatch, cancellationToken);
+            ended = Take(page, pending, ref last);
+            if (pending.Count > 0)
             {
-                yield return ev;
-                last = ev.Sequence;
-                if (ev.IsTerminal)
-                {
-                    yield break;
-                }
+                yield return pending;
+                pending.Clear();
             }
 
-            if (batch.Count < ReplayBatch)
+            if (page.Count < ReplayBatch)
             {
                 break;
             }
+        }
+
+        if (ended)
+        {
+            yield break;
         }
 
         // Watching a finished job from its terminal event on (or beyond): nothing more will ever come.
@@ -190,9 +214,9 @@ public sealed partial class JobService(
             yield break;
         }
 
-        while (await subscription.Reader.WaitToReadAsync(cancellationToken))
+        while (!ended && await subscription.Reader.WaitToReadAsync(cancellationToken))
         {
-            while (subscription.Reader.TryRead(out var ev))
+            while (!ended && subscription.Reader.TryRead(out var ev))
             {
                 if (ev.Sequence <= last)
                 {
@@ -203,28 +227,40 @@ public sealed partial class JobService(
                 {
                     // This watcher fell behind and the hub dropped events, or another node committed some: read them
                     // from the store.
-                    var missed = await store.GetEventsAsync(jobId, last, int.MaxValue, cancellationToken);
-                    foreach (var stored in missed)
-                    {
-                        yield return stored;
-                        last = stored.Sequence;
-                        if (stored.IsTerminal)
-                        {
-                            yield break;
-                        }
-                    }
-
+                    ended = Take(await store.GetEventsAsync(jobId, last, int.MaxValue, cancellationToken), pending, ref last);
                     continue;
                 }
 
-                yield return ev;
-                last = ev.Sequence;
-                if (ev.IsTerminal)
-                {
-                    yield break;
-                }
+                ended = Take([ev], pending, ref last);
+            }
+
+            if (pending.Count > 0)
+            {
+                yield return pending;
+                pending.Clear();
             }
         }
+    }
+
+    // Adds the events after `last` to `into` up to and including a terminal one; true when it was terminal.
+    private static bool Take(IReadOnlyList<JobEvent> events, List<JobEvent> into, ref long last)
+    {
+        foreach (var ev in events)
+        {
+            if (ev.Sequence <= last)
+            {
+                continue;
+            }
+
+            into.Add(ev);
+            last = ev.Sequence;
+            if (ev.IsTerminal)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -243,10 +243,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                     LeaseOwner = leaseOwner,
                 },
                 CancellationToken.None);
-            foreach (var ev in batch.Events)
-            {
-                hub.Publish(ev);
-            }
+            hub.Publish(batch.Events);
 
             batch.Done.TrySetResult();
         }
