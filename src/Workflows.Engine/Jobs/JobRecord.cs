@@ -82,4 +82,13 @@ public sealed record JobRecord
 
     /// <summary>When <see cref="LeaseOwner"/>'s lease runs out unless renewed.</summary>
     public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>
+    /// Not stored: the posts and cost of the whole run, set on the record a run hands back when this node ran the job from
+    /// its start (so nothing of it is only in the store); null on records read from the store.
+    /// </summary>
+    public JobRunSummary? RunSummary { get; init; }
 }
+
+/// <summary>A finished run's posts (in order) and billing cost, as the runner that ran all of it knows them.</summary>
+public sealed record JobRunSummary(IReadOnlyList<JobPost> Posts, decimal BillingCost);

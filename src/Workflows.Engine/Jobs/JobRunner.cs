@@ -107,7 +107,7 @@ public sealed partial class JobRunner(
         try
         {
             await ExecuteAsync(execution, running);
-            running.Completion.TrySetResult(execution.Job);
+            running.Completion.TrySetResult(execution.Job with { RunSummary = execution.Summary });
         }
         catch (OperationCanceledException) when (StopsUnfinished(running))
         {

@@ -98,16 +98,18 @@ public sealed partial class JobService(
         }
     }
 
-    /// <summary>The job's posts.</summary>
+    /// <summary>The job's posts (from the run that just finished here, else from the store).</summary>
     public Task<IReadOnlyList<JobPost>> GetPostsAsync(JobRecord job, CancellationToken cancellationToken) =>
-        store.GetPostsAsync(job.Id, cancellationToken);
+        job.RunSummary is { } run ? Task.FromResult(run.Posts) : store.GetPostsAsync(job.Id, cancellationToken);
 
     /// <summary>
     /// What the job has cost so far: the sum of its blocks' <c>billingCost</c> (model usage priced by
     /// <see cref="Models.ModelOptions.Prices"/>), as an invariant decimal string such as <c>0</c> or <c>0.00045</c>.
     /// </summary>
     public async Task<string> GetBillingCostAsync(JobRecord job, CancellationToken cancellationToken) =>
-        Models.Internal.Billing.Format(await Models.Internal.Billing.SumAsync(store, job.Id, cancellationToken));
+        Models.Internal.Billing.Format(job.RunSummary is { } run
+            ? run.BillingCost
+            : await Models.Internal.Billing.SumAsync(store, job.Id, cancellationToken));
 
     /// <summary>Stops a job; returns its record afterwards (unchanged when it had already finished).</summary>
     public async Task<JobRecord> CancelAsync(string organizationId, Guid jobId, string? reason, CancellationToken cancellationToken)

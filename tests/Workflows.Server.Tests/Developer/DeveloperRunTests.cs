@@ -65,6 +65,31 @@ public sealed class DeveloperRunTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task AppsRun_BilledSteps_CostAndPostsOfTheRunEqualTheStoredOnes()
+    {
+        using var client = fixture.Rest(fixture.ExecToken);
+
+        // The sync answer comes from the run that just finished on this node (no store read)...
+        var response = await client.PostJsonAsync("/developer/v2/apps/run", new JsonObject
+        {
+            ["appId"] = "priced",
+            ["variables"] = new JsonObject { ["topic"] = "otters" },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var run = JsonAssert.HasExactly(response.Json, RunKeys);
+        Assert.Equal("0.0004635", run["billingCost"]!.GetValue<string>());
+        var posts = run["thread"]!["posts"]!.AsArray().Select(p => (Id: (string?)p!["id"], Content: (string?)p["content"])).ToList();
+        Assert.Equal(["draft about otters", "polished draft about otters"], posts.Select(p => p.Content));
+
+        // ...and the job's results, read back from the store, say the same.
+        var stored = await client.GetJsonAsync($"/v1/jobs/{run["threadId"]!.GetValue<string>()}/results");
+        Assert.Equal(HttpStatusCode.OK, stored.Status);
+        Assert.Equal("0.0004635", stored.Json!["billingCost"]!.GetValue<string>());
+        Assert.Equal(posts, stored.Json["posts"]!.AsArray().Select(p => ((string?)p!["id"], (string?)p["content"])));
+    }
+
+    [Fact]
     public async Task WorkersRun_WithWorkerIdAndWorkflow_SameShape()
     {
         using var client = fixture.Rest(fixture.ExecToken);

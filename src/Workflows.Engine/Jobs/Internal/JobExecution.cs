@@ -26,6 +26,12 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     private bool _sending;
     private Task _tail = Task.CompletedTask;
 
+    // Under _order: every post and the summed cost this execution queued. They are the whole run's when the job had
+    // nothing but its job_queued event when this execution took it (no earlier attempt wrote any).
+    private readonly bool _fromStart = job.LastSequence <= 1;
+    private readonly List<JobPost> _posts = [];
+    private decimal _cost;
+
     /// <summary>The job as it will be once every queued commit is applied.</summary>
     public JobRecord Job { get; private set; } = job;
 
@@ -42,6 +48,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
         {
             Outputs = [new BlockOutput(block.Id, output)],
             Posts = result.Post is null ? [] : [NewPost(block.Id, "assistant", result.Post)],
+            Cost = Billing.CostOf(result.Data),
         });
     }
 
@@ -103,18 +110,42 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
         };
         if (!string.IsNullOrEmpty(Job.CallbackUrl))
         {
-            // Everything queued before must be durable first: the callback body reads the stored posts and costs.
-            await DrainAsync();
-            var posts = new List<JobPost>(await store.GetPostsAsync(Job.Id, CancellationToken.None));
+            List<JobPost> posts;
+            string billingCost;
+            if (Summary is { } run)
+            {
+                // This execution saw the whole run: its posts and cost are at hand.
+                posts = [.. run.Posts];
+                billingCost = Billing.Format(run.BillingCost);
+            }
+            else
+            {
+                // An earlier attempt wrote some: everything queued before must be durable first, then the callback body
+                // reads the stored posts and costs (so those of blocks run before a restart count too).
+                await DrainAsync();
+                posts = [.. await store.GetPostsAsync(Job.Id, CancellationToken.None)];
+                billingCost = Billing.Format(await Billing.SumAsync(store, Job.Id, CancellationToken.None));
+            }
+
             posts.AddRange(change.Posts);
-            // Read from the store, so costs of blocks run before a restart count too.
-            var billingCost = Billing.Format(await Billing.SumAsync(store, Job.Id, CancellationToken.None));
             change = change with { Callback = next => payloads.Create(next, posts, billingCost) };
         }
 
         // Without a callback the terminal step joins whatever the job queued before it (one commit); either way it
         // completes only once it and everything before it is durable.
         await Submit(change);
+    }
+
+    /// <summary>The posts and cost queued so far, when they are the whole run's (see <see cref="JobRecord.RunSummary"/>); else null.</summary>
+    public JobRunSummary? Summary
+    {
+        get
+        {
+            lock (_order)
+            {
+                return _fromStart ? new JobRunSummary([.. _posts], _cost) : null;
+            }
+        }
     }
 
     /// <summary>Waits until every queued commit is durable (or throws the error of the last one).</summary>
@@ -168,6 +199,8 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
 
             batch.Outputs.AddRange(change.Outputs);
             batch.Posts.AddRange(change.Posts);
+            _posts.AddRange(change.Posts);
+            _cost += change.Cost;
             // The store leaves a column unchanged when its value is null, so the latest set value is the merged one.
             batch.State = change.State ?? batch.State;
             batch.StartedAt = change.StartedAt ?? batch.StartedAt;
@@ -282,6 +315,7 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
         public DateTimeOffset? FinishedAt { get; init; }
         public JsonNode? Result { get; init; }
         public string? Error { get; init; }
+        public decimal Cost { get; init; }
         public Func<JobRecord, string>? Callback { get; init; }
     }
 }

@@ -46,7 +46,8 @@ internal static class Billing
         }
     }
 
-    private static decimal CostOf(JsonObject? data)
+    /// <summary>The cost a block put in its result data (0 when none).</summary>
+    public static decimal CostOf(JsonObject? data)
     {
         if (data is null || !data.TryGetPropertyValue(DataKey, out var node) || node is not JsonValue value)
         {
