@@ -185,33 +185,24 @@ public sealed partial class JobService(
 
         // Subscribe before reading the store so nothing committed in between is missed.
         using var subscription = hub.Subscribe(jobId);
+        // A watch can stay open for hours: what it holds across its waits is kept small (no job record, no page of
+        // stored events), as 10,000 watchers on one node hold it 10,000 times.
         var last = afterSequence;
         var pending = new List<JobEvent>();
         var ended = false;
-        while (!ended)
+        var more = true;
+        while (!ended && more)
         {
-            var page = await store.GetEventsAsync(jobId, last, ReplayBatch, cancellationToken);
-            ended = Take(page, pending, ref last);
+            (ended, more, last) = await ReplayPageAsync(jobId, last, pending, cancellationToken);
             if (pending.Count > 0)
             {
                 yield return pending;
                 pending.Clear();
             }
-
-            if (page.Count < ReplayBatch)
-            {
-                break;
-            }
-        }
-
-        if (ended)
-        {
-            yield break;
         }
 
         // Watching a finished job from its terminal event on (or beyond): nothing more will ever come.
-        var current = await GetAsync(organizationId, jobId, cancellationToken);
-        if (current.State.IsTerminal() && current.LastSequence <= last)
+        if (ended || await HasEndedByAsync(organizationId, jobId, last, cancellationToken))
         {
             yield break;
         }
@@ -242,6 +233,21 @@ public sealed partial class JobService(
                 pending.Clear();
             }
         }
+    }
+
+    // One page of stored events after `last` into `into`: whether it ended with the terminal event, whether a next page may
+    // follow, and the last sequence taken.
+    private async Task<(bool Ended, bool More, long Last)> ReplayPageAsync(Guid jobId, long last, List<JobEvent> into, CancellationToken cancellationToken)
+    {
+        var page = await store.GetEventsAsync(jobId, last, ReplayBatch, cancellationToken);
+        var ended = Take(page, into, ref last);
+        return (ended, page.Count == ReplayBatch, last);
+    }
+
+    private async Task<bool> HasEndedByAsync(string organizationId, Guid jobId, long sequence, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(organizationId, jobId, cancellationToken);
+        return job.State.IsTerminal() && job.LastSequence <= sequence;
     }
 
     // Adds the events after `last` to `into` up to and including a terminal one; true when it was terminal.

@@ -17,12 +17,13 @@ internal sealed partial class WorkflowApi
     public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<WatchJobResponse> responseStream, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var job = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
+        // Only the id is kept: the record would be held for as long as the watch stays open.
+        var jobId = (await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken)).Id;
         // What arrived together leaves together: over gRPC every message but a batch's last is only buffered, so a
         // commit's events reach the client in one flush (one HTTP/2 write) instead of one each. (JSON transcoding has no
         // write options: NDJSON lines are flushed one by one.)
         var buffer = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
-        await foreach (var batch in jobs.WatchBatchesAsync(caller.OrganizationId, job.Id, request.AfterSequence, context.CancellationToken))
+        await foreach (var batch in jobs.WatchBatchesAsync(caller.OrganizationId, jobId, request.AfterSequence, context.CancellationToken))
         {
             for (var i = 0; i < batch.Count; i++)
             {
