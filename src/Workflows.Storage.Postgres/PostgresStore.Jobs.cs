@@ -24,7 +24,14 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         WriteValidation.ValidateCommit(commit);
-        return WriteAsync(PreparedCommit.From(commit), JobWrites.CommitAsync, cancellationToken, commit.JobId);
+        var prepared = PreparedCommit.From(commit);
+        return commit.Create is { } create
+            ? WriteAsync(
+                (Job: PreparedJob.From(create.Job, create.Events), Commit: prepared),
+                static async (session, state) => await JobWrites.CreateJobAsync(session, state.Job) && await JobWrites.CommitAsync(session, state.Commit),
+                cancellationToken,
+                commit.JobId)
+            : WriteAsync(prepared, JobWrites.CommitAsync, cancellationToken, commit.JobId);
     }
 
     /// <inheritdoc />

@@ -24,7 +24,13 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         WriteValidation.ValidateCommit(commit);
-        return WriteAsync(PreparedCommit.From(commit), JobWrites.Commit, cancellationToken);
+        var prepared = PreparedCommit.From(commit);
+        return commit.Create is { } create
+            ? WriteAsync(
+                (Job: PreparedJob.From(create.Job, create.Events), Commit: prepared),
+                static (connection, state) => JobWrites.CreateJob(connection, state.Job) && JobWrites.Commit(connection, state.Commit),
+                cancellationToken)
+            : WriteAsync(prepared, JobWrites.Commit, cancellationToken);
     }
 
     /// <inheritdoc />

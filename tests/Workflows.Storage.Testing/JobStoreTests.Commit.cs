@@ -69,6 +69,54 @@ public abstract partial class JobStoreTests
     }
 
     [Fact]
+    public async Task Commit_WithCreate_StoresTheJobAndItsFirstStepsInOneGo()
+    {
+        var job = StoreTestData.Job() with { LeaseOwner = "node-a", LeaseExpiresAt = StoreTestData.T0.AddMinutes(1) };
+        var first = StoreTestData.LogCommit(job.Id, 1, count: 2) with
+        {
+            Create = new NewJob(job, [StoreTestData.QueuedEvent(job)]),
+            State = JobState.Running,
+            StartedAt = StoreTestData.T0,
+            Posts = [new JobPost("p", null, "system", "x", StoreTestData.T0)],
+            LeaseOwner = "node-a",
+        };
+
+        await Store.CommitAsync(first, Ct);
+
+        var stored = await Store.GetJobAsync(job.OrganizationId, job.Id, Ct);
+        Assert.Equal(3, stored?.LastSequence);
+        Assert.Equal(JobState.Running, stored?.State);
+        Assert.Equal("node-a", stored?.LeaseOwner);
+        Assert.Equal([JobEventTypes.JobQueued, JobEventTypes.Log, JobEventTypes.Log], (await Store.GetEventsAsync(job.Id, 0, 100, Ct)).Select(e => e.Type));
+        Assert.Single(await Store.GetPostsAsync(job.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_WithCreate_RefusedStep_StoresNoJobAtAll()
+    {
+        var job = StoreTestData.Job() with { LeaseOwner = "node-a", LeaseExpiresAt = StoreTestData.T0.AddMinutes(1) };
+        // The step is fenced to another node's lease: the commit is refused, and the job it would have created with it too.
+        var refused = StoreTestData.LogCommit(job.Id, 1) with { Create = new NewJob(job, [StoreTestData.QueuedEvent(job)]), LeaseOwner = "node-b" };
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Store.CommitAsync(refused, Ct));
+
+        Assert.Null(await Store.GetJobAsync(job.Id, Ct));
+        Assert.Empty(await Store.GetEventsAsync(job.Id, 0, 100, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_WithCreateOfAnotherJobOrSequence_ThrowsArgumentException()
+    {
+        var job = StoreTestData.Job();
+        var create = new NewJob(job, [StoreTestData.QueuedEvent(job)]);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.CommitAsync(StoreTestData.LogCommit(Guid.NewGuid(), 1) with { Create = create }, Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.CommitAsync(StoreTestData.LogCommit(job.Id, 2) with { Create = create }, Ct));
+
+        Assert.Null(await Store.GetJobAsync(job.Id, Ct));
+    }
+
+    [Fact]
     public async Task Commit_NonConsecutiveSequences_ThrowsArgumentException()
     {
         var job = await CreateJobAsync(StoreTestData.Job());

@@ -41,16 +41,26 @@ public sealed partial class JobRunner(
     public void Start(JobRecord job) => Start(job, Counts.Acquire(job.OrganizationId));
 
     /// <summary>Starts a job with a slot of its organisation's count taken beforehand; the runner owns the slot from here.</summary>
-    internal void Start(JobRecord job, RunningJobCounts.Slot slot)
+    internal void Start(JobRecord job, RunningJobCounts.Slot slot) => Start(job, slot, null);
+
+    /// <summary>
+    /// Starts a job that is not stored yet: its first commit stores it (<see cref="JobCommit.Create"/>). Returns a task that
+    /// completes once it is stored, or fails with the reason it was not.
+    /// </summary>
+    internal Task StartNew(JobRecord job, IReadOnlyList<JobEvent> events, RunningJobCounts.Slot slot) =>
+        Start(job, slot, new NewJob(job, events)) ?? Task.FromException(new InvalidOperationException($"job {job.Id} already runs"));
+
+    private Task? Start(JobRecord job, RunningJobCounts.Slot slot, NewJob? create)
     {
         var running = new RunningJob(CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token), slot);
         if (!_running.TryAdd(job.Id, running))
         {
             running.Dispose();
-            return;
+            return null;
         }
 
-        running.Task = Task.Run(() => RunAsync(job, running));
+        var execution = new JobExecution(store, hub, time, job, node.Id, create);
+        running.Task = Task.Run(() => RunAsync(execution, running));
         foreach (var listener in listeners)
         {
             try
@@ -63,6 +73,8 @@ public sealed partial class JobRunner(
                 LogListenerFault(logger, job.Id, ex);
             }
         }
+
+        return execution.Stored;
     }
 
     /// <summary>Whether the job executes in this process.</summary>
@@ -101,9 +113,9 @@ public sealed partial class JobRunner(
         return true;
     }
 
-    private async Task RunAsync(JobRecord job, RunningJob running)
+    private async Task RunAsync(JobExecution execution, RunningJob running)
     {
-        var execution = new JobExecution(store, hub, time, job, node.Id);
+        var job = execution.Job;
         try
         {
             await ExecuteAsync(execution, running);
@@ -139,6 +151,7 @@ public sealed partial class JobRunner(
         }
         finally
         {
+            execution.AbandonCreate();
             _running.TryRemove(job.Id, out _);
             running.Dispose();
         }

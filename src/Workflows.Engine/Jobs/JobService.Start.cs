@@ -121,6 +121,16 @@ public sealed partial class JobService
                 LeaseExpiresAt = now + node.LeaseDuration,
             };
             var queued = new JobEvent(job.Id, 1, JobEventTypes.JobQueued, now);
+            if (key is null)
+            {
+                // Nothing can conflict with a job without a key: it is stored with its first steps, in one transaction,
+                // and this answers once that is durable (a run of template blocks is then one commit in all).
+                var stored = runner.StartNew(job, [queued], slot);
+                slot = null;
+                await stored;
+                return job;
+            }
+
             try
             {
                 await store.CreateJobAsync(job, [queued], cancellationToken);

@@ -52,7 +52,19 @@ public sealed record JobCommit
     /// not the runner (a cancel from another node), which only the sequence check guards.
     /// </summary>
     public string? LeaseOwner { get; init; }
+
+    /// <summary>
+    /// The job to store first, in the same transaction, when this is its first commit: a job that nothing else can
+    /// conflict with (no idempotency key) is stored together with its first steps instead of in a transaction of its own.
+    /// Its last sequence is the commit's <see cref="ExpectedSequence"/>.
+    /// </summary>
+    public NewJob? Create { get; init; }
 }
+
+/// <summary>A job to store, with its first events (as <see cref="IJobStore.CreateJobAsync"/> takes them).</summary>
+/// <param name="Job">The job.</param>
+/// <param name="Events">Its events so far, numbered from 1 up to its last sequence.</param>
+public sealed record NewJob(JobRecord Job, IReadOnlyList<JobEvent> Events);
 
 /// <summary>A checkpointed block output.</summary>
 /// <param name="BlockId">The block.</param>

@@ -14,13 +14,13 @@ public sealed class ProgressForwardingTests(ServerFixture server)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    private async Task<string> StartAsync(string progressUrl, string appId = "blog")
+    private async Task<string> StartAsync(string progressUrl, string appId = "blog", JsonObject? variables = null)
     {
         using var client = server.Rest(server.AdminToken);
         var response = await client.PostJsonAsync("/v1/runs", new JsonObject
         {
             ["appId"] = appId,
-            ["variables"] = new JsonObject { ["topic"] = "progress" },
+            ["variables"] = variables ?? new JsonObject { ["topic"] = "progress" },
             ["progressUrl"] = progressUrl,
             ["wait"] = "0s",
         });
@@ -87,9 +87,12 @@ public sealed class ProgressForwardingTests(ServerFixture server)
         await using var receiver = await CallbackReceiver.StartAsync();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         receiver.Hold = release.Task;
-        var jobId = await StartAsync(receiver.Url + path);
+        // Gated, so the job's steps come in two bursts: the ones before the gate, then the rest.
+        var gate = Guid.NewGuid().ToString("N");
+        var jobId = await StartAsync(receiver.Url + path, "gated", new JsonObject { ["gate"] = gate });
 
         var first = await receiver.NextAsync(path, Wait);
+        GateBlock.Open(gate);
         // The job runs to its end while the receiver sits on the first POST; nothing else is sent meanwhile.
         var job = await server.WaitForEndAsync(server.AdminToken, jobId);
         release.SetResult();
@@ -110,9 +113,18 @@ public sealed class ProgressForwardingTests(ServerFixture server)
         var path = "/failing/" + Guid.NewGuid().ToString("N");
         await using var receiver = await CallbackReceiver.StartAsync();
         receiver.FailuresLeft = 3;
-        var jobId = await StartAsync(receiver.Url + path);
+        var gate = Guid.NewGuid().ToString("N");
+        var jobId = await StartAsync(receiver.Url + path, "gated", new JsonObject { ["gate"] = gate });
 
-        var posts = await ReceiveToEndAsync(receiver, path);
+        // The steps before the gate are one batch, tried three times and dropped; the rest come after the gate opens.
+        var posts = new List<ReceivedCallback>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            posts.Add(await receiver.NextAsync(path, Wait));
+        }
+
+        GateBlock.Open(gate);
+        posts.AddRange(await ReceiveToEndAsync(receiver, path));
 
         Assert.True(posts.Count >= 4, $"only {posts.Count} POSTs");
         Assert.Equal([true, true, true], posts.Take(3).Select(p => p.Failed));

@@ -16,8 +16,15 @@ namespace Workflows.Engine.Jobs.Internal;
 /// as one commit instead of one each. Watchers see an event only after its commit is durable, and the terminal
 /// commit — the one that acknowledges the result — completes only after every earlier commit of the job is durable.
 /// </summary>
-internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null) : IExecutionObserver
+/// <remarks>
+/// Given a <see cref="NewJob"/>, the job is not in the store yet: its first commit stores it in the same transaction, and
+/// <see cref="Stored"/> completes when that commit is durable (or fails with its error).
+/// </remarks>
+internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null, NewJob? create = null)
+    : IExecutionObserver
 {
+    private static readonly HashSet<string> InProcessBlocks = new(StringComparer.Ordinal) { "template", "condition", "output", "script" };
+
     private readonly Lock _order = new();
 
     // Under _order: the batch taking changes (not yet sent), whether a commit is scheduled or on its way to the store
@@ -32,11 +39,23 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     private readonly List<JobPost> _posts = [];
     private decimal _cost;
 
+    // Under _order: the job to store with the first commit, until that commit is made.
+    private NewJob? _create = create;
+    private readonly TaskCompletionSource _stored = NewStoredSource(create);
+
+    /// <summary>Completes once the job is in the store (at once when it was stored before this execution).</summary>
+    public Task Stored => _stored.Task;
+
     /// <summary>The job as it will be once every queued commit is applied.</summary>
     public JobRecord Job { get; private set; } = job;
 
-    public ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken) =>
-        AppendAsync(Event(JobEventTypes.BlockStarted, block));
+    public ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken)
+    {
+        Submit(new Change([Event(JobEventTypes.BlockStarted, block)]));
+        // Until the job is stored only blocks that compute in this process run: anything that acts outside it (a request,
+        // a model call, a child job, a timer, a file) waits, so nothing is done for a job that was never acknowledged.
+        return _stored.Task.IsCompleted || InProcessBlocks.Contains(block.Type) ? ValueTask.CompletedTask : new ValueTask(_stored.Task);
+    }
 
     public ValueTask BlockCompletedAsync(BlockDefinition block, BlockResult result, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -180,7 +199,13 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     {
         lock (_order)
         {
-            var batch = _open ??= new Batch(Job.LastSequence);
+            if (_open is null)
+            {
+                _open = new Batch(Job.LastSequence) { Create = _create };
+                _create = null;
+            }
+
+            var batch = _open;
             var sequence = Job.LastSequence;
             foreach (var ev in change.Events)
             {
@@ -274,14 +299,26 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
                     Error = batch.Error,
                     Outbox = batch.Outbox,
                     LeaseOwner = leaseOwner,
+                    Create = batch.Create,
                 },
                 CancellationToken.None);
+            if (batch.Create is { } created)
+            {
+                _stored.TrySetResult();
+                hub.Publish(created.Events);
+            }
+
             hub.Publish(batch.Events);
 
             batch.Done.TrySetResult();
         }
         catch (Exception e)
         {
+            if (batch.Create is not null)
+            {
+                _stored.TrySetException(e);
+            }
+
             batch.Done.TrySetException(e);
             // Observed here, so a failure nobody drains (a step queued after the run was abandoned) is not reported as unobserved.
             _ = batch.Done.Task.Exception;
@@ -290,9 +327,34 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
         SendOpen();
     }
 
+    /// <summary>Ends <see cref="Stored"/> for a run that stopped before its first commit (the job was never stored).</summary>
+    public void AbandonCreate()
+    {
+        lock (_order)
+        {
+            if (_create is not null)
+            {
+                _create = null;
+                _stored.TrySetException(new InvalidOperationException($"job {Job.Id} stopped before it was stored"));
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewStoredSource(NewJob? create)
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (create is null)
+        {
+            source.SetResult();
+        }
+
+        return source;
+    }
+
     /// <summary>What one commit will write: the changes queued while the commit before it was on its way.</summary>
     private sealed class Batch(long expectedSequence)
     {
+        public NewJob? Create { get; init; }
         public long ExpectedSequence { get; } = expectedSequence;
         public List<JobEvent> Events { get; } = [];
         public List<BlockOutput> Outputs { get; } = [];

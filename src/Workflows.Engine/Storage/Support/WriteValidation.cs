@@ -26,6 +26,16 @@ public static class WriteValidation
     /// <exception cref="ArgumentException">When they do not.</exception>
     public static void ValidateCommit(JobCommit commit)
     {
+        if (commit.Create is { } create)
+        {
+            ValidateNewJob(create.Job, create.Events);
+            if (create.Job.Id != commit.JobId || create.Job.LastSequence != commit.ExpectedSequence)
+            {
+                throw new ArgumentException(
+                    $"The job created with commit {commit.JobId} must be that job, with last sequence {commit.ExpectedSequence}.", nameof(commit));
+            }
+        }
+
         ValidateEvents(commit.JobId, commit.ExpectedSequence, commit.Events, nameof(commit));
         foreach (var message in commit.Outbox)
         {
