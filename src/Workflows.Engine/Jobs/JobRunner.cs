@@ -45,12 +45,15 @@ public sealed partial class JobRunner(
 
     /// <summary>
     /// Starts a job that is not stored yet: its first commit stores it (<see cref="JobCommit.Create"/>). Returns a task that
-    /// completes once it is stored, or fails with the reason it was not.
+    /// completes once it is stored (or fails with the reason it was not), and the run's completion as
+    /// <see cref="GetCompletion"/> gives it (which stops giving it once the run is over, possibly before the caller asks).
     /// </summary>
-    internal Task StartNew(JobRecord job, IReadOnlyList<JobEvent> events, RunningJobCounts.Slot slot) =>
-        Start(job, slot, new NewJob(job, events)) ?? Task.FromException(new InvalidOperationException($"job {job.Id} already runs"));
+    internal (Task Stored, Task<JobRecord> Completion) StartNew(JobRecord job, IReadOnlyList<JobEvent> events, RunningJobCounts.Slot slot) =>
+        Start(job, slot, new NewJob(job, events)) is { } started
+            ? started
+            : throw new InvalidOperationException($"job {job.Id} already runs");
 
-    private Task? Start(JobRecord job, RunningJobCounts.Slot slot, NewJob? create)
+    private (Task Stored, Task<JobRecord> Completion)? Start(JobRecord job, RunningJobCounts.Slot slot, NewJob? create)
     {
         var running = new RunningJob(CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token), slot);
         if (!_running.TryAdd(job.Id, running))
@@ -74,7 +77,7 @@ public sealed partial class JobRunner(
             }
         }
 
-        return execution.Stored;
+        return (execution.Stored, running.Completion.Task);
     }
 
     /// <summary>Whether the job executes in this process.</summary>

@@ -124,11 +124,12 @@ public sealed partial class JobService
             if (key is null)
             {
                 // Nothing can conflict with a job without a key: it is stored with its first steps, in one transaction,
-                // and this answers once that is durable (a run of template blocks is then one commit in all).
-                var stored = runner.StartNew(job, [queued], slot);
+                // and this answers once that is durable (a run of template blocks is then one commit in all, and has
+                // finished by now: its final record, posts and cost included, is at hand).
+                var (stored, completion) = runner.StartNew(job, [queued], slot);
                 slot = null;
                 await stored;
-                return job;
+                return completion.IsCompletedSuccessfully ? completion.Result : job;
             }
 
             try

@@ -42,6 +42,9 @@ internal sealed partial class CachedConnection : IDisposable
                 }
                 cached.Execute(options.FullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
                 cached.Execute("PRAGMA foreign_keys = ON");
+                // The writer's per-item savepoints keep the pages an item changes in a statement journal, to roll that
+                // item back alone; in memory that is bookkeeping, in a temp file it was a write per page per item.
+                cached.Execute("PRAGMA temp_store = MEMORY");
             }
             else
             {
