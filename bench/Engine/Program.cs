@@ -13,7 +13,7 @@ using Workflows.Engine.Templating;
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 
-var registry = BlockRegistry.FromAssemblies(null, typeof(BlockRegistry).Assembly, typeof(NoopBlock).Assembly);
+var registry = BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly, typeof(NoopBlock).Assembly);
 var executor = new WorkflowExecutor(registry, new ServiceCollection().BuildServiceProvider());
 var topic = new JsonObject { ["topic"] = "otters" };
 

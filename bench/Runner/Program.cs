@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Bench.Runner;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 // bench/run.sh builds everything in Release, then runs this: every scenario, a table on stdout and in
 // bench/results/<timestamp>.md. Exits non-zero only when a scenario could not run or had failed requests.

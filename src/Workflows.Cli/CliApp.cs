@@ -1,5 +1,5 @@
 using System.Globalization;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 namespace Workflows.Cli;
 

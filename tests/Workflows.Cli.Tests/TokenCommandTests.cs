@@ -1,7 +1,7 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Workflows.Cli;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 namespace Workflows.Cli.Tests;
 

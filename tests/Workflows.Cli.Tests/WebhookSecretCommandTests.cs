@@ -1,5 +1,5 @@
 using Workflows.Cli;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 namespace Workflows.Cli.Tests;
 

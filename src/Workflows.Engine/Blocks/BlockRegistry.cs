@@ -5,74 +5,70 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Workflows.Engine.Blocks;
 
-/// <summary>The block types known to the engine, found by scanning assemblies for <see cref="BlockAttribute"/>.</summary>
+/// <summary>
+/// The block types a host registered (<see cref="BlockServiceCollectionExtensions.AddBlock{T}"/>,
+/// <see cref="BlockServiceCollectionExtensions.AddBlocksFrom"/>): one instance and one <see cref="BlockDescriptor"/> each.
+/// </summary>
 public sealed class BlockRegistry
 {
-    private readonly FrozenDictionary<string, IBlock> _blocks;
+    private readonly FrozenDictionary<string, (IBlock Block, BlockDescriptor Descriptor)> _blocks;
 
-    private BlockRegistry(FrozenDictionary<string, IBlock> blocks) => _blocks = blocks;
+    private BlockRegistry(FrozenDictionary<string, (IBlock, BlockDescriptor)> blocks) => _blocks = blocks;
 
-    /// <summary>A registry of the blocks in the given assemblies (the engine's own when none are given).</summary>
+    /// <summary>A registry of every block class in the given assemblies.</summary>
     public static BlockRegistry FromAssemblies(IServiceProvider? services, params Assembly[] assemblies) =>
-        Create(services, assemblies);
+        FromTypes(services, assemblies.Distinct().SelectMany(LoadableTypes));
 
     /// <summary>
-    /// A registry of the blocks in the given assemblies (the engine's own when none are given). Each block is one
+    /// A registry of the given block classes (types without <see cref="BlockAttribute"/> are ignored). Each block is one
     /// instance, created through <paramref name="services"/> when given so constructors can take host services.
     /// </summary>
-    public static BlockRegistry Create(IServiceProvider? services, IEnumerable<Assembly> assemblies)
+    /// <exception cref="InvalidOperationException">Two classes declare the same type name, or a declaration is malformed.</exception>
+    public static BlockRegistry FromTypes(IServiceProvider? services, IEnumerable<Type> types)
     {
-        var list = assemblies.Distinct().ToList();
-        if (list.Count == 0)
+        var blocks = new Dictionary<string, (IBlock, BlockDescriptor)>(StringComparer.Ordinal);
+        foreach (var type in types.Distinct().OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
-            list.Add(typeof(BlockRegistry).Assembly);
-        }
-
-        var blocks = new Dictionary<string, IBlock>(StringComparer.Ordinal);
-        var sources = new Dictionary<string, Type>(StringComparer.Ordinal);
-        foreach (var type in list.SelectMany(LoadableTypes).OrderBy(t => t.FullName, StringComparer.Ordinal))
-        {
-            if (!type.IsClass || type.IsAbstract || type.IsGenericTypeDefinition || !typeof(IBlock).IsAssignableFrom(type))
+            var descriptor = BlockDescriptor.Of(type);
+            if (descriptor is null)
             {
                 continue;
             }
 
-            var attribute = type.GetCustomAttribute<BlockAttribute>();
-            if (attribute is null)
-            {
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(attribute.TypeName))
-            {
-                throw new InvalidOperationException($"block class '{type.FullName}' has an empty type name");
-            }
-
-            if (sources.TryGetValue(attribute.TypeName, out var existing))
+            if (blocks.TryGetValue(descriptor.TypeName, out var existing))
             {
                 throw new InvalidOperationException(
-                    $"block type '{attribute.TypeName}' is declared twice: by '{existing.FullName}' and by '{type.FullName}'");
+                    $"block type '{descriptor.TypeName}' is declared twice: by '{existing.Item2.BlockType.FullName}' and by '{type.FullName}'");
             }
 
-            var instance = services is null
-                ? Activator.CreateInstance(type)
-                : ActivatorUtilities.CreateInstance(services, type);
-            sources[attribute.TypeName] = type;
-            blocks[attribute.TypeName] = (IBlock)(instance ?? throw new InvalidOperationException($"could not create block '{type.FullName}'"));
+            var instance = services is null ? Activator.CreateInstance(type) : ActivatorUtilities.CreateInstance(services, type);
+            blocks[descriptor.TypeName] = ((IBlock)(instance ?? throw new InvalidOperationException($"could not create block '{type.FullName}'")), descriptor);
         }
 
         return new BlockRegistry(blocks.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
-    /// <summary>A registry of exactly these blocks, without scanning (tests use it for stand-ins of real blocks).</summary>
-    internal static BlockRegistry FromInstances(IEnumerable<KeyValuePair<string, IBlock>> blocks) =>
-        new(blocks.ToFrozenDictionary(StringComparer.Ordinal));
-
     /// <summary>The registered type names.</summary>
     public IReadOnlyCollection<string> TypeNames => _blocks.Keys;
 
+    /// <summary>Every registered block's metadata, ordered by type name.</summary>
+    public IEnumerable<BlockDescriptor> Descriptors => _blocks.Values.Select(b => b.Descriptor).OrderBy(d => d.TypeName, StringComparer.Ordinal);
+
     /// <summary>The block for a type name.</summary>
-    public bool TryGet(string typeName, [NotNullWhen(true)] out IBlock? block) => _blocks.TryGetValue(typeName, out block);
+    public bool TryGet(string typeName, [NotNullWhen(true)] out IBlock? block)
+    {
+        var found = _blocks.TryGetValue(typeName, out var entry);
+        block = entry.Block;
+        return found;
+    }
+
+    /// <summary>The metadata of a type name.</summary>
+    public bool TryDescribe(string typeName, [NotNullWhen(true)] out BlockDescriptor? descriptor)
+    {
+        var found = _blocks.TryGetValue(typeName, out var entry);
+        descriptor = entry.Descriptor;
+        return found;
+    }
 
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)
     {

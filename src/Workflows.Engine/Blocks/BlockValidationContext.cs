@@ -69,7 +69,7 @@ public sealed class BlockValidationContext(
             return;
         }
 
-        if (!Registry.TryGet(inline.Type, out var implementation))
+        if (!Registry.TryGet(inline.Type, out var implementation) || !Registry.TryDescribe(inline.Type, out var descriptor))
         {
             var known = string.Join(", ", Registry.TypeNames.Order(StringComparer.Ordinal));
             Error($"{where}: unknown block type '{inline.Type}' (known types: {known})");
@@ -94,6 +94,13 @@ public sealed class BlockValidationContext(
             inner.Error($"'{BlockDefinition.TimeoutParameter}' must be a positive duration such as 500ms, 30s, 5m or PT5M");
         }
 
+        if (descriptor.WorkflowScoped)
+        {
+            Error($"{where}: a '{inline.Type}' block cannot run inline (it acts on the whole workflow)");
+            return;
+        }
+
+        descriptor.ValidateOptions(inner);
         try
         {
             implementation.Validate(inner);

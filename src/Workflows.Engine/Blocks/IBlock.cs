@@ -1,3 +1,5 @@
+using Workflows.Engine.Definitions;
+
 namespace Workflows.Engine.Blocks;
 
 /// <summary>
@@ -14,4 +16,10 @@ public interface IBlock
 
     /// <summary>Runs the block. Throw <see cref="BlockException"/> for a clear failure message.</summary>
     Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The names this block adds to the workflow's result, read when the workflow is loaded; only blocks marked
+    /// <see cref="BlockAttribute.WorkflowOutput"/> have any.
+    /// </summary>
+    IEnumerable<string> OutputVariables(BlockDefinition block) => [];
 }

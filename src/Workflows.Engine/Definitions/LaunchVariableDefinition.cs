@@ -19,4 +19,10 @@ public static class LaunchVariableTypes
         "string", "number", "integer", "boolean", "object", "array", "any",
         "image", "audio", "video", "document", "file",
     };
+
+    /// <summary>The types whose values are files (stored, then passed to blocks as file objects).</summary>
+    public static readonly IReadOnlySet<string> Files = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "image", "audio", "video", "document", "file",
+    };
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
+using Workflows.Engine.Blocks;
 using Workflows.Engine.Execution;
 using Workflows.Engine.Jobs.Internal;
 using Workflows.Engine.Storage;
@@ -17,6 +18,7 @@ public sealed partial class JobRunner(
     IJobStore store,
     IAppCatalog catalog,
     WorkflowExecutor executor,
+    BlockRegistry blocks,
     JobEventHub hub,
     ICallbackPayloadFactory payloads,
     IOptions<JobOptions> options,
@@ -62,7 +64,7 @@ public sealed partial class JobRunner(
             return null;
         }
 
-        var execution = new JobExecution(store, hub, time, job, node.Id, create);
+        var execution = new JobExecution(store, hub, time, job, node.Id, create, blocks);
         running.Task = Task.Run(() => RunAsync(execution, running));
         foreach (var listener in listeners)
         {

@@ -20,7 +20,7 @@ public sealed partial class JobService(
     IOptions<JobOptions> options,
     IOptions<LimitOptions> limits,
     TimeProvider time,
-    FileInputResolver files,
+    IFileInputResolver files,
     ICallbackPayloadFactory payloads,
     ClusterNode node)
 {
@@ -104,12 +104,12 @@ public sealed partial class JobService(
 
     /// <summary>
     /// What the job has cost so far: the sum of its blocks' <c>billingCost</c> (model usage priced by
-    /// <see cref="Models.ModelOptions.Prices"/>), as an invariant decimal string such as <c>0</c> or <c>0.00045</c>.
+    /// configured <c>Workflows:Models:Prices</c>), as an invariant decimal string such as <c>0</c> or <c>0.00045</c>.
     /// </summary>
     public async Task<string> GetBillingCostAsync(JobRecord job, CancellationToken cancellationToken) =>
-        Models.Internal.Billing.Format(job.RunSummary is { } run
+        Billing.Format(job.RunSummary is { } run
             ? run.BillingCost
-            : await Models.Internal.Billing.SumAsync(store, job.Id, cancellationToken));
+            : await Billing.SumAsync(store, job.Id, cancellationToken));
 
     /// <summary>Stops a job; returns its record afterwards (unchanged when it had already finished).</summary>
     public async Task<JobRecord> CancelAsync(string organizationId, Guid jobId, string? reason, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using Workflows.Engine.Jobs;
-using Workflows.Engine.Net;
+using Workflows.Blocks.Net;
 using Workflows.Server.Api.Mapping;
 using Workflows.Server.Auth;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Contracts.V1;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
-using Workflows.Engine.Net;
+using Workflows.Blocks.Net;
 using Workflows.Server.Api.Mapping;
 using Workflows.Server.Auth;
 using Workflows.Server.Hosting;

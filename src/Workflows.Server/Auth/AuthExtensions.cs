@@ -2,7 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Server.Hosting;
 
 namespace Workflows.Server.Auth;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Grpc.Core;
 using Workflows.Engine.Jobs;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 namespace Workflows.Server.Auth;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Server.Delivery;

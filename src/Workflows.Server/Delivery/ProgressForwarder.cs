@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Jobs;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Engine.Storage;
 using Workflows.Server.Api.Mapping;
 
@@ -157,7 +157,7 @@ internal sealed partial class ProgressForwarder(
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)
             {
-                if (Engine.Net.OutboundRefusedException.Find(ex) is { } refused)
+                if (Blocks.Net.OutboundRefusedException.Find(ex) is { } refused)
                 {
                     // The URL passed the check when the run was requested; its host now resolves somewhere refused.
                     LogRefused(logger, job.Id, refused.Message);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 namespace Workflows.Server.Delivery;
 

@@ -1,5 +1,5 @@
 using Workflows.Engine.Files;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Server.Hosting;
 
 namespace Workflows.Server.Files;
@@ -13,7 +13,6 @@ internal static class FilesServerExtensions
     /// </summary>
     public static IServiceCollection AddWorkflowsFiles(this IServiceCollection services, IConfiguration configuration, DataPaths paths)
     {
-        services.AddWorkflowFiles();
         services.AddOptions<FileStoreOptions>()
             .Configure(o => o.RootPath = Path.Combine(paths.DataDir, "files"))
             .BindConfiguration(FileStoreOptions.SectionName)

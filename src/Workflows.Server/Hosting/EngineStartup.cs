@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Server.Hosting;

@@ -4,7 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Jobs;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Server.Api;
 using Workflows.Server.Auth;
 

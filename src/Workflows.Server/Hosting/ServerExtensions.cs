@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Workflows.Blocks;
 using Workflows.Engine;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Retention;
-using Workflows.Engine.Security;
-using Workflows.Engine.Scripting;
+using Workflows.Security;
+using Workflows.Blocks.Scripting;
 using Workflows.Server.Api;
 using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
@@ -29,17 +30,18 @@ internal static class ServerExtensions
             .ValidateOnStart();
         services.AddWorkflowsRateLimits();
         services.AddOptions<ScriptOptions>().BindConfiguration(ScriptOptions.SectionName);
-        services.AddOptions<Engine.Net.OutboundOptions>().BindConfiguration(Engine.Net.OutboundOptions.SectionName);
-        services.AddOptions<Engine.Models.ModelOptions>().BindConfiguration(Engine.Models.ModelOptions.SectionName).ValidateOnStart();
+        services.AddOptions<Blocks.Net.OutboundOptions>().BindConfiguration(Blocks.Net.OutboundOptions.SectionName);
+        services.AddOptions<Blocks.Models.ModelOptions>().BindConfiguration(Blocks.Models.ModelOptions.SectionName).ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Workflows:Delivery");
         services.AddOptions<AppCatalogOptions>().BindConfiguration("Workflows:Apps").Configure(o => o.AppsDir = paths.AppsDir);
         services.AddWorkflowsStorage(builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions(), paths);
         services.AddWorkflowEngine();
+        services.AddWorkflowBlocks();
         services.AddSingleton<ICallbackPayloadFactory, CallbackPayloadFactory>();
         services.AddSingleton(sp => new WebhookSecrets(paths.DataDir, sp.GetRequiredService<TimeProvider>()));
         // Callbacks go through the outbound guard too: a callback URL must not reach loopback or private hosts.
         services.AddHttpClient(CallbackDispatcher.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Engine.Net.OutboundGuard>().CreateHandler());
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Blocks.Net.OutboundGuard>().CreateHandler());
         services.AddHostedService<EngineStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<JobLeaseKeeper>());
         services.AddHostedService<CallbackDispatcher>();

@@ -26,7 +26,7 @@ public sealed class AppCatalogTests : IDisposable
         _temp.Dispose();
     }
 
-    private static string Flow(string title) => $"name: {title}\nblocks:\n  - {{ id: a, type: echo }}\n";
+    private static string Flow(string title) => $"name: {title}\nblocks:\n  - {{ id: a, type: test-echo }}\n";
 
     private static StoredApp Stored(string org, string id, string? flow = null) =>
         new(org, id, $"Name of {id}", "", "", new Dictionary<string, string> { ["main"] = flow ?? Flow("api") }, DateTimeOffset.UnixEpoch);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
-using Workflows.Engine.Blocks.Builtin;
+using Workflows.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Tests.Fixtures;
 
@@ -104,7 +104,7 @@ public sealed class ConditionBlockTests
                 text: "no"
             """;
 
-        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.Create(null, [])));
+        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly)));
 
         Assert.Equal(
             "block 'cond': 'else' lists block 'no', which does not wait for this condition; add 'after: [cond]' to block 'no'",
@@ -134,7 +134,7 @@ public sealed class ConditionBlockTests
                 value: "{{yes}}{{no}}"
             """;
 
-        var workflow = WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.Create(null, []));
+        var workflow = WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly));
 
         Assert.Equal(4, workflow.Blocks.Count);
     }

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution;
-using Workflows.Engine.Net;
+using Workflows.Blocks;
+using Workflows.Blocks.Net;
 using Workflows.Engine.Tests.Execution;
 using Workflows.Engine.Tests.Net;
 
@@ -37,6 +38,7 @@ public sealed class FetchAppTests
         });
         var services = new ServiceCollection();
         services.AddWorkflowEngine();
+        services.AddWorkflowBlocks();
         services.Configure<OutboundOptions>(o => o.Allow = ["127.0.0.1"]);
         await using var provider = services.BuildServiceProvider();
         var workflow = WorkflowParser.Parse("fetch/main.flow", "main", MainFlow(), provider.GetRequiredService<BlockRegistry>());

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
-using Workflows.Engine.Blocks.Builtin;
-using Workflows.Engine.Models;
+using Workflows.Blocks;
+using Workflows.Blocks.Models;
 using Workflows.Engine.Tests.Fixtures;
 using Workflows.Engine.Tests.Models;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
-using Workflows.Engine.Blocks.Builtin;
+using Workflows.Blocks;
 using Workflows.Engine.Tests.Fixtures;
 
 namespace Workflows.Engine.Tests.Blocks;

@@ -6,7 +6,7 @@ namespace Workflows.Engine.Tests.Definitions;
 
 public sealed class AppLoaderTests : IDisposable
 {
-    private const string Flow = "name: Main\nblocks:\n  - { id: a, type: echo }\n";
+    private const string Flow = "name: Main\nblocks:\n  - { id: a, type: test-echo }\n";
 
     private readonly TempDirectory _temp = new();
 
@@ -17,7 +17,7 @@ public sealed class AppLoaderTests : IDisposable
     {
         _temp.Write("blog/app.yaml", "id: blog\nname: Blog Writer\nslug: blog-writer\ndescription: Writes a short blog post.\norg: acme\n");
         _temp.Write("blog/main.flow", Flow);
-        _temp.Write("blog/extra.flow", "blocks: [{ id: b, type: echo }]");
+        _temp.Write("blog/extra.flow", "blocks: [{ id: b, type: test-echo }]");
         _temp.Write("blog/notes.txt", "ignored");
 
         var app = AppLoader.LoadFolder(Path.Combine(_temp.Path, "blog"), TestRegistry.Create());

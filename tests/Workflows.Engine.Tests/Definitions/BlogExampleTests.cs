@@ -26,7 +26,7 @@ public class BlogExampleTests
     [Fact]
     public void Parse_SpecBlogExample_LoadsWithRealBlocks()
     {
-        var blocks = BlockRegistry.FromAssemblies(null);
+        var blocks = BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly);
 
         var workflow = WorkflowParser.Parse("blog/main.flow", "main", MainFlow, blocks);
 

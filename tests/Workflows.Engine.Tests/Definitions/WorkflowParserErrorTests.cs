@@ -9,12 +9,12 @@ public class WorkflowParserErrorTests
     {
         {
             "yaml syntax",
-            "name: x\nblocks:\n  - id: a\n   type: echo\n",
+            "name: x\nblocks:\n  - id: a\n   type: test-echo\n",
             4, "invalid YAML"
         },
         {
             "unterminated flow sequence",
-            "name: x\nblocks: [ { id: a, type: echo }\nfoo: 1\n",
+            "name: x\nblocks: [ { id: a, type: test-echo }\nfoo: 1\n",
             2, "invalid YAML"
         },
         {
@@ -24,32 +24,32 @@ public class WorkflowParserErrorTests
         },
         {
             "unknown block type",
-            "blocks:\n  - id: a\n    type: echo\n  - id: b\n    type: nope\n",
-            5, "unknown block type 'nope' (known types: echo, fail, output, record)"
+            "blocks:\n  - id: a\n    type: test-echo\n  - id: b\n    type: nope\n",
+            5, "unknown block type 'nope' (known types: test-echo, test-fail, test-output, test-record)"
         },
         {
             "duplicate id",
-            "blocks:\n  - id: a\n    type: echo\n  - id: a\n    type: echo\n",
+            "blocks:\n  - id: a\n    type: test-echo\n  - id: a\n    type: test-echo\n",
             4, "duplicate block id 'a' (first used on line 2)"
         },
         {
             "bad id",
-            "blocks:\n  - type: echo\n    id: 1abc\n",
+            "blocks:\n  - type: test-echo\n    id: 1abc\n",
             3, "block id '1abc' is invalid"
         },
         {
             "id with dash",
-            "blocks:\n  - { id: my-block, type: echo }\n",
+            "blocks:\n  - { id: my-block, type: test-echo }\n",
             2, "block id 'my-block' is invalid"
         },
         {
             "reserved id",
-            "blocks:\n  - id: ok\n    type: echo\n  - id: launchVariables\n    type: echo\n",
+            "blocks:\n  - id: ok\n    type: test-echo\n  - id: launchVariables\n    type: test-echo\n",
             4, "block id 'launchVariables' is reserved"
         },
         {
             "missing id",
-            "blocks:\n  - type: echo\n",
+            "blocks:\n  - type: test-echo\n",
             2, "block has no 'id'"
         },
         {
@@ -59,57 +59,57 @@ public class WorkflowParserErrorTests
         },
         {
             "unknown after",
-            "blocks:\n  - id: a\n    type: echo\n  - id: b\n    type: echo\n    after:\n      - a\n      - ghost\n",
+            "blocks:\n  - id: a\n    type: test-echo\n  - id: b\n    type: test-echo\n    after:\n      - a\n      - ghost\n",
             8, "block 'b' waits for unknown block 'ghost'"
         },
         {
             "self after",
-            "blocks:\n  - id: a\n    type: echo\n    after: a\n",
+            "blocks:\n  - id: a\n    type: test-echo\n    after: a\n",
             4, "block 'a' cannot wait for itself"
         },
         {
             "cycle",
-            "blocks:\n  - id: a\n    type: echo\n    after: [c]\n  - id: b\n    type: echo\n  - id: c\n    type: echo\n",
+            "blocks:\n  - id: a\n    type: test-echo\n    after: [c]\n  - id: b\n    type: test-echo\n  - id: c\n    type: test-echo\n",
             4, "blocks wait for each other in a cycle: a → c → b → a"
         },
         {
             "unknown top-level key",
-            "name: x\nblock:\n  - id: a\n    type: echo\n",
+            "name: x\nblock:\n  - id: a\n    type: test-echo\n",
             2, "unknown key 'block' (expected one of: name, description, launchVariables, blocks)"
         },
         {
             "bad launch variable type",
-            "launchVariables:\n  topic:\n    type: strnig\nblocks: [{ id: a, type: echo }]\n",
+            "launchVariables:\n  topic:\n    type: strnig\nblocks: [{ id: a, type: test-echo }]\n",
             3, "launch variable 'topic': unknown type 'strnig'"
         },
         {
             "bad launch variable shorthand type",
-            "launchVariables:\n  topic: text\nblocks: [{ id: a, type: echo }]\n",
+            "launchVariables:\n  topic: text\nblocks: [{ id: a, type: test-echo }]\n",
             2, "launch variable 'topic': unknown type 'text'"
         },
         {
             "unknown launch variable key",
-            "launchVariables:\n  topic:\n    type: string\n    requird: true\nblocks: [{ id: a, type: echo }]\n",
+            "launchVariables:\n  topic:\n    type: string\n    requird: true\nblocks: [{ id: a, type: test-echo }]\n",
             4, "launch variable 'topic': unknown key 'requird'"
         },
         {
             "required not boolean",
-            "launchVariables:\n  topic: { required: maybe }\nblocks: [{ id: a, type: echo }]\n",
+            "launchVariables:\n  topic: { required: maybe }\nblocks: [{ id: a, type: test-echo }]\n",
             2, "'required' must be true or false"
         },
         {
             "default of wrong type",
-            "launchVariables:\n  n:\n    type: integer\n    default: abc\nblocks: [{ id: a, type: echo }]\n",
+            "launchVariables:\n  n:\n    type: integer\n    default: abc\nblocks: [{ id: a, type: test-echo }]\n",
             4, "launch variable 'n': the default must be an integer, got \"abc\""
         },
         {
             "block timeout not a duration",
-            "blocks:\n  - id: a\n    type: echo\n    timeout: soon\n",
+            "blocks:\n  - id: a\n    type: test-echo\n    timeout: soon\n",
             2, "block 'a': 'timeout' must be a positive duration"
         },
         {
             "block timeout zero",
-            "blocks:\n  - id: a\n    type: echo\n    timeout: 0s\n",
+            "blocks:\n  - id: a\n    type: test-echo\n    timeout: 0s\n",
             2, "block 'a': 'timeout' must be a positive duration"
         },
         {
@@ -144,7 +144,7 @@ public class WorkflowParserErrorTests
         },
         {
             "two documents",
-            "blocks: [{ id: a, type: echo }]\n---\nblocks: []\n",
+            "blocks: [{ id: a, type: test-echo }]\n---\nblocks: []\n",
             3, "only one YAML document"
         },
         {

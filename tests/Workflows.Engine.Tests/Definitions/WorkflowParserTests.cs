@@ -15,13 +15,13 @@ public class WorkflowParserTests
           count: integer
         blocks:
           - id: first
-            type: echo
+            type: test-echo
             value: "hello {{$launchVariables->topic}}"
           - id: second
-            type: echo
+            type: test-echo
             value: 42
           - id: out
-            type: output
+            type: test-output
             value: "{{second}}"
         """;
 
@@ -54,7 +54,7 @@ public class WorkflowParserTests
     [Fact]
     public void Parse_NoName_TitleIsWorkflowName()
     {
-        var workflow = WorkflowParser.Parse("f", "draft", "blocks: [{ id: a, type: echo }]", TestRegistry.Create());
+        var workflow = WorkflowParser.Parse("f", "draft", "blocks: [{ id: a, type: test-echo }]", TestRegistry.Create());
 
         Assert.Equal("draft", workflow.Title);
         Assert.Empty(workflow.LaunchVariables);
@@ -68,8 +68,8 @@ public class WorkflowParserTests
               "name": "From JSON",
               "launchVariables": { "n": { "type": "number", "default": 1.5 } },
               "blocks": [
-                { "id": "a", "type": "echo", "value": { "x": [1, "2", true, null] } },
-                { "id": "b", "type": "echo", "after": ["a"] }
+                { "id": "a", "type": "test-echo", "value": { "x": [1, "2", true, null] } },
+                { "id": "b", "type": "test-echo", "after": ["a"] }
               ]
             }
             """;
@@ -89,7 +89,7 @@ public class WorkflowParserTests
         const string text = """
             blocks:
               - id: a
-                type: echo
+                type: test-echo
                 n1: ~
                 n2: null
                 n3:
@@ -118,12 +118,12 @@ public class WorkflowParserTests
         const string text = """
             blocks:
               - id: a
-                type: echo
+                type: test-echo
               - id: out1
-                type: output
+                type: test-output
                 variables: { title: "{{a}}", body: "{{a}}" }
               - id: out2
-                type: output
+                type: test-output
                 variables: { body: "{{a}}", extra: 1 }
             """;
 
@@ -138,9 +138,9 @@ public class WorkflowParserTests
         const string text = """
             launchVariables: { topic: string }
             blocks:
-              - { id: a, type: record }
-              - { id: b, type: record }
-              - { id: c, type: record }
+              - { id: a, type: test-record }
+              - { id: b, type: test-record }
+              - { id: c, type: test-record }
             """;
         var registry = TestRegistry.Create();
 
@@ -161,12 +161,12 @@ public class WorkflowParserTests
         // a → (b, c in parallel) → d; e waits for nothing; f follows e implicitly.
         const string text = """
             blocks:
-              - { id: a, type: record }
-              - { id: b, type: record, after: a }
-              - { id: c, type: record, after: [a] }
-              - { id: d, type: record, after: [b, c] }
-              - { id: e, type: record, after: [] }
-              - { id: f, type: record }
+              - { id: a, type: test-record }
+              - { id: b, type: test-record, after: a }
+              - { id: c, type: test-record, after: [a] }
+              - { id: d, type: test-record, after: [b, c] }
+              - { id: e, type: test-record, after: [] }
+              - { id: f, type: test-record }
             """;
         var registry = TestRegistry.Create();
 
@@ -189,9 +189,9 @@ public class WorkflowParserTests
         const string text = """
             blocks:
               - id: ok
-                type: echo
+                type: test-echo
               - id: bad
-                type: fail
+                type: test-fail
                 reject: true
             """;
 
@@ -204,7 +204,7 @@ public class WorkflowParserTests
     [Fact]
     public void Parse_BlockThrowsOtherException_BecomesDefinitionException()
     {
-        const string text = "blocks:\n  - { id: x, type: fail, crash: true }\n";
+        const string text = "blocks:\n  - { id: x, type: test-fail, crash: true }\n";
 
         var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("f", "f", text, TestRegistry.Create()));
 
@@ -218,7 +218,7 @@ public class WorkflowParserTests
             launchVariables:
               n: { type: integer, default: "3" }
               tags: { type: array, default: solo }
-            blocks: [{ id: a, type: echo }]
+            blocks: [{ id: a, type: test-echo }]
             """;
 
         var variables = WorkflowParser.Parse("f", "f", text, TestRegistry.Create()).LaunchVariables;
@@ -230,7 +230,7 @@ public class WorkflowParserTests
     [Fact]
     public void Parse_Parameters_AreIndependentJson()
     {
-        var workflow = WorkflowParser.Parse("f", "f", "blocks: [{ id: a, type: echo, value: { k: v } }]", TestRegistry.Create());
+        var workflow = WorkflowParser.Parse("f", "f", "blocks: [{ id: a, type: test-echo, value: { k: v } }]", TestRegistry.Create());
 
         Assert.IsType<JsonObject>(workflow.Blocks[0].Parameters["value"]);
         Assert.Null(workflow.Blocks[0].Parameters.Parent);

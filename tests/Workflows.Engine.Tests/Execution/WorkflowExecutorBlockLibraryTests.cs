@@ -118,7 +118,7 @@ public sealed class WorkflowExecutorBlockLibraryTests
                   code: "return item +;"
             """;
 
-        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.Create(null, [])));
+        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly)));
 
         Assert.Equal(2, e.Line);
         Assert.StartsWith("block 'each': block: code: script syntax error", e.Reason, StringComparison.Ordinal);

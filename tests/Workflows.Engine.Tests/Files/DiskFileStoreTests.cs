@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Workflows.Blocks.Files;
 using Workflows.Engine.Files;
 
 namespace Workflows.Engine.Tests.Files;

@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Definitions;
+using Workflows.Blocks.Files;
 using Workflows.Engine.Files;
-using Workflows.Engine.Net;
+using Workflows.Blocks.Net;
 
 namespace Workflows.Engine.Tests.Files;
 

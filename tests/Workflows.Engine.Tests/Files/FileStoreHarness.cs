@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Workflows.Blocks.Files;
 using Workflows.Engine.Files;
 
 namespace Workflows.Engine.Tests.Files;

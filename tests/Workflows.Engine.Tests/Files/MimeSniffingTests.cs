@@ -1,5 +1,5 @@
 using System.Text;
-using Workflows.Engine.Files.Internal;
+using Workflows.Blocks.Files.Internal;
 
 namespace Workflows.Engine.Tests.Files;
 

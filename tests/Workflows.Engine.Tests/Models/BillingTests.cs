@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflows.Engine.Jobs;
-using Workflows.Engine.Models.Internal;
+using Workflows.Blocks.Models.Internal;
 
 namespace Workflows.Engine.Tests.Models;
 

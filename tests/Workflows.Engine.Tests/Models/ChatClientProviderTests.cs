@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using Workflows.Engine.Models;
+using Workflows.Blocks.Models;
 using Workflows.Engine.Tests.Fixtures;
 
 namespace Workflows.Engine.Tests.Models;

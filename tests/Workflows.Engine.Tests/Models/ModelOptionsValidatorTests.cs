@@ -1,5 +1,5 @@
-using Workflows.Engine.Models;
-using Workflows.Engine.Models.Internal;
+using Workflows.Blocks.Models;
+using Workflows.Blocks.Models.Internal;
 
 namespace Workflows.Engine.Tests.Models;
 

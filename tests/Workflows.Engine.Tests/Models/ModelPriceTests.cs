@@ -1,5 +1,6 @@
-using Workflows.Engine.Models;
-using Workflows.Engine.Models.Internal;
+using Workflows.Blocks.Models;
+using Workflows.Engine.Jobs;
+using Workflows.Blocks.Models.Internal;
 
 namespace Workflows.Engine.Tests.Models;
 

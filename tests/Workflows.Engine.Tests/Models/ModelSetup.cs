@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Workflows.Engine.Models;
-using Workflows.Engine.Models.Internal;
+using Workflows.Blocks.Models;
+using Workflows.Blocks.Models.Internal;
 using Workflows.Engine.Tests.Fixtures;
 
 namespace Workflows.Engine.Tests.Models;

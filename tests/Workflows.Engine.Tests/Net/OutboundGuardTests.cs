@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Workflows.Engine.Net;
+using Workflows.Blocks.Net;
 
 namespace Workflows.Engine.Tests.Net;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Blocks;
-using Workflows.Engine.Scripting;
+using Workflows.Blocks.Scripting;
 
 namespace Workflows.Engine.Tests.Scripting;
 

@@ -1,11 +1,11 @@
+using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions;
 
 namespace Workflows.Engine.Tests.TestBlocks;
 
-/// <summary>
-/// Stands in for the real <c>output</c> block so parser tests do not depend on it. Deliberately without
-/// <see cref="BlockAttribute"/>: scanning this assembly together with the engine's must not find two "output" blocks.
-/// </summary>
+/// <summary>Stands in for the real <c>output</c> block so parser tests do not depend on the blocks library.</summary>
+[Block("test-output", WorkflowOutput = true, WorkflowScoped = true)]
 public sealed class StandInOutputBlock : IBlock
 {
     public void Validate(BlockValidationContext context)
@@ -15,6 +15,9 @@ public sealed class StandInOutputBlock : IBlock
             context.Error("needs 'value' or 'variables'");
         }
     }
+
+    public IEnumerable<string> OutputVariables(BlockDefinition block) =>
+        block.Parameters["variables"] is JsonObject variables ? variables.Select(v => v.Key) : [];
 
     public Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken) =>
         Task.FromResult(new BlockResult(context.Definition.Parameters["value"]?.DeepClone()) { IsWorkflowOutput = true });

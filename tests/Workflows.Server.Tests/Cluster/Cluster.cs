@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Grpc.Core;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Server.Tests.Infrastructure;
 using Workflows.Storage.Testing.Postgres;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Workflows.Contracts.V1;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Server.Tests.Infrastructure;
 using Workflows.Storage.Testing.Postgres;
 using Xunit.Abstractions;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Engine.Storage;
 using Workflows.Server.Tests.Infrastructure;
 

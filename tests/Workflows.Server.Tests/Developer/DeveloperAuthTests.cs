@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Server.Tests.Infrastructure;
 
 namespace Workflows.Server.Tests.Developer;

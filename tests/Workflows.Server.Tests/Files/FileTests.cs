@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Server.Files;
 using Workflows.Server.Tests.Infrastructure;
 

@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Contracts.V1;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 namespace Workflows.Server.Tests.Infrastructure;
 

@@ -35,7 +35,7 @@ public static class TestHost
                 builder.Services.AddSingleton(time);
             }
 
-            builder.Services.AddSingleton(sp => BlockRegistry.FromAssemblies(sp, typeof(BlockRegistry).Assembly, typeof(GateBlock).Assembly));
+            builder.Services.AddBlocksFrom(typeof(GateBlock).Assembly);
         });
 
     /// <summary>Copies the repo's sample apps and the test apps into <paramref name="appsDir"/>.</summary>

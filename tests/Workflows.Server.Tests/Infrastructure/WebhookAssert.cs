@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Workflows.Engine.Security;
+using Workflows.Security;
 
 namespace Workflows.Server.Tests.Infrastructure;
 

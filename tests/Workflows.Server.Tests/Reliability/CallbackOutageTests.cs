@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Workflows.Engine.Security;
+using Workflows.Security;
 using Workflows.Engine.Storage;
 using Workflows.Server.Tests.Infrastructure;
 using Xunit.Abstractions;

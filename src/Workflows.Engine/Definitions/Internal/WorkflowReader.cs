@@ -65,7 +65,7 @@ internal static partial class WorkflowReader
             Description = description,
             LaunchVariables = variables,
             Blocks = definitions,
-            OutputVariables = OutputVariables(definitions),
+            OutputVariables = OutputVariables(definitions, registry),
             Source = text,
         };
         ValidateBlocks(file, workflow, graph, registry);
@@ -336,14 +336,14 @@ internal static partial class WorkflowReader
         return graph;
     }
 
-    private static List<string> OutputVariables(List<BlockDefinition> blocks)
+    private static List<string> OutputVariables(List<BlockDefinition> blocks, BlockRegistry registry)
     {
         var keys = new List<string>();
-        foreach (var block in blocks.Where(b => b.Type == "output"))
+        foreach (var block in blocks)
         {
-            if (block.Parameters["variables"] is JsonObject variables)
+            if (registry.TryGet(block.Type, out var implementation))
             {
-                keys.AddRange(variables.Select(v => v.Key).Where(k => !keys.Contains(k, StringComparer.Ordinal)));
+                keys.AddRange(implementation.OutputVariables(block).Where(k => !keys.Contains(k, StringComparer.Ordinal)));
             }
         }
 
@@ -357,6 +357,7 @@ internal static partial class WorkflowReader
         foreach (var block in workflow.Blocks)
         {
             registry.TryGet(block.Type, out var implementation);
+            registry.TryDescribe(block.Type, out var descriptor);
             var context = new BlockValidationContext(file, block, variableNames, graph.UpstreamOf(block.Id), allIds, registry, graph.UpstreamOf);
             if (block.Parameters.ContainsKey(BlockDefinition.TimeoutParameter) && block.Timeout is null)
             {
@@ -364,6 +365,7 @@ internal static partial class WorkflowReader
                 context.Error($"'{BlockDefinition.TimeoutParameter}' must be a positive duration such as 500ms, 30s, 5m or PT5M");
             }
 
+            descriptor!.ValidateOptions(context);
             try
             {
                 implementation!.Validate(context);

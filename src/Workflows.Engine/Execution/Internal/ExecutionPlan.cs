@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Workflows.Engine.Blocks;
-using Workflows.Engine.Blocks.Builtin;
 using Workflows.Engine.Definitions;
 
 namespace Workflows.Engine.Execution.Internal;
@@ -18,7 +17,7 @@ internal sealed class ExecutionPlan
         Implementations = new IBlock?[Blocks.Length];
         Indegree = new int[Blocks.Length];
         Dependents = new int[Blocks.Length][];
-        IsOutputType = new bool[Blocks.Length];
+        Descriptors = new BlockDescriptor?[Blocks.Length];
         Timeouts = new TimeSpan?[Blocks.Length];
         Index = FrozenDictionary<string, int>.Empty;
     }
@@ -37,18 +36,18 @@ internal sealed class ExecutionPlan
     /// <summary>For each block, the blocks waiting for it, in file order.</summary>
     public int[][] Dependents { get; }
 
-    /// <summary>Whether the block is an <c>output</c> block (its earlier output counts as the workflow's result).</summary>
-    public bool[] IsOutputType { get; }
+    /// <summary>The block type's metadata, or null when the registry does not know the type.</summary>
+    public BlockDescriptor?[] Descriptors { get; }
 
     /// <summary>The block's own <c>timeout</c>, or null when it sets none.</summary>
     public TimeSpan?[] Timeouts { get; }
 
     /// <summary>
     /// How long block <paramref name="i"/> may run: its own <c>timeout</c>, else <paramref name="defaultTimeout"/>
-    /// except for a <c>delay</c> (waiting is its job; only an explicit timeout bounds it). Null means no limit.
+    /// except for a block that waits (<see cref="BlockAttribute.Waits"/>: only an explicit timeout bounds it). Null means no limit.
     /// </summary>
     public TimeSpan? TimeoutOf(int i, TimeSpan? defaultTimeout) =>
-        Timeouts[i] ?? (Blocks[i].Type == DelayBlock.TypeName || defaultTimeout <= TimeSpan.Zero ? null : defaultTimeout);
+        Timeouts[i] ?? (Descriptors[i]?.Waits == true || defaultTimeout <= TimeSpan.Zero ? null : defaultTimeout);
 
     /// <summary>Block id to position.</summary>
     public FrozenDictionary<string, int> Index { get; private set; }
@@ -70,7 +69,7 @@ internal sealed class ExecutionPlan
             }
 
             plan.Implementations[i] = registry.TryGet(blocks[i].Type, out var block) ? block : null;
-            plan.IsOutputType[i] = blocks[i].Type == OutputBlock.TypeName;
+            plan.Descriptors[i] = registry.TryDescribe(blocks[i].Type, out var descriptor) ? descriptor : null;
             plan.Timeouts[i] = blocks[i].Timeout;
         }
 

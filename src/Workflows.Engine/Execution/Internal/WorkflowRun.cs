@@ -132,7 +132,7 @@ internal sealed partial class WorkflowRun
                 if (_request.CompletedOutputs.TryGetValue(blocks[i].Id, out var output))
                 {
                     _states[i] = BlockState.EarlierCompleted;
-                    _isWorkflowOutput[i] = _plan.IsOutputType[i];
+                    _isWorkflowOutput[i] = _plan.Descriptors[i]?.WorkflowOutput == true;
                     _log.Add(i, output);
                 }
             }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution;
-using Workflows.Engine.Models.Internal;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Jobs.Internal;
@@ -20,11 +19,10 @@ namespace Workflows.Engine.Jobs.Internal;
 /// Given a <see cref="NewJob"/>, the job is not in the store yet: its first commit stores it in the same transaction, and
 /// <see cref="Stored"/> completes when that commit is durable (or fails with its error).
 /// </remarks>
-internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null, NewJob? create = null)
+internal sealed class JobExecution(
+    IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null, NewJob? create = null, BlockRegistry? blocks = null)
     : IExecutionObserver
 {
-    private static readonly HashSet<string> InProcessBlocks = new(StringComparer.Ordinal) { "template", "condition", "output", "script" };
-
     private readonly Lock _order = new();
 
     // Under _order: the batch taking changes (not yet sent), whether a commit is scheduled or on its way to the store
@@ -52,10 +50,14 @@ internal sealed class JobExecution(IJobStore store, JobEventHub hub, TimeProvide
     public ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken)
     {
         Submit(new Change([Event(JobEventTypes.BlockStarted, block)]));
-        // Until the job is stored only blocks that compute in this process run: anything that acts outside it (a request,
-        // a model call, a child job, a timer, a file) waits, so nothing is done for a job that was never acknowledged.
-        return _stored.Task.IsCompleted || InProcessBlocks.Contains(block.Type) ? ValueTask.CompletedTask : new ValueTask(_stored.Task);
+        // Until the job is stored only blocks that compute in this process run (BlockAttribute.InProcess): anything that acts
+        // outside it (a request, a model call, a child job, a timer, a file) waits, so nothing is done for a job that was
+        // never acknowledged.
+        return _stored.Task.IsCompleted || RunsInProcess(block.Type) ? ValueTask.CompletedTask : new ValueTask(_stored.Task);
     }
+
+    private bool RunsInProcess(string type) => blocks is not null && blocks.TryDescribe(type, out var descriptor) && descriptor.InProcess;
+
 
     public ValueTask BlockCompletedAsync(BlockDefinition block, BlockResult result, TimeSpan duration, CancellationToken cancellationToken)
     {
