@@ -3,7 +3,6 @@ using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution;
-using Workflows.Engine.Tests.Fixtures;
 
 namespace Workflows.Engine.Tests.Execution;
 
