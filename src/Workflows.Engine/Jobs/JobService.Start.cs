@@ -100,7 +100,7 @@ public sealed partial class JobService
             var key = NullIfEmpty(request.IdempotencyKey);
             var job = new JobRecord
             {
-                Id = Guid.CreateVersion7(now),
+                Id = JobIds.Next(now),
                 OrganizationId = request.OrganizationId,
                 AppId = app.Id,
                 Workflow = workflow.Name,
