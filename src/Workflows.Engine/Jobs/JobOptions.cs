@@ -3,6 +3,9 @@ namespace Workflows.Engine.Jobs;
 /// <summary>Job timing settings (config section <c>Workflows:Jobs</c>).</summary>
 public sealed class JobOptions
 {
+    /// <summary>Config section name.</summary>
+    public const string SectionName = "Workflows:Jobs";
+
     /// <summary>How long a native Run waits for the result when the caller sets no <c>wait</c>.</summary>
     public TimeSpan DefaultWait { get; set; } = TimeSpan.FromSeconds(30);
 

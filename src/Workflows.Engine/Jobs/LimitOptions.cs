@@ -20,12 +20,4 @@ public sealed class LimitOptions
     /// Child jobs (<c>run_workflow</c>, <c>foreach</c>) count but are never refused, so a parent cannot deadlock.
     /// </summary>
     public int MaxConcurrentJobs { get; set; } = 100;
-
-    /// <summary>Why the settings are unusable, or null when they are fine.</summary>
-    public string? Validate() =>
-        RequestsPerSecond < 0 ? "Workflows:Limits:RequestsPerSecond must not be negative"
-        : Burst < 0 ? "Workflows:Limits:Burst must not be negative"
-        : RequestsPerSecond > 0 && Burst < 1 ? "Workflows:Limits:Burst must be at least 1 when RequestsPerSecond is set"
-        : MaxConcurrentJobs < 0 ? "Workflows:Limits:MaxConcurrentJobs must not be negative"
-        : null;
 }

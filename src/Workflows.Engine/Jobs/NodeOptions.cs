@@ -18,10 +18,4 @@ public sealed class NodeOptions
 
     /// <summary>How often leases are renewed, the node says it is alive, and abandoned jobs are looked for.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Why the settings are unusable, or null when they are fine.</summary>
-    public string? Validate() =>
-        HeartbeatInterval <= TimeSpan.Zero ? "Workflows:Node:HeartbeatInterval must be positive"
-        : LeaseDuration < HeartbeatInterval * 2 ? "Workflows:Node:LeaseDuration must be at least twice Workflows:Node:HeartbeatInterval"
-        : null;
 }

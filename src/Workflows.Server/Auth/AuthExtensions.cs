@@ -3,18 +3,23 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using Workflows.Security;
+using Workflows.Server.Files;
 using Workflows.Server.Hosting;
 
 namespace Workflows.Server.Auth;
 
-/// <summary>JWT bearer authentication on every endpoint but health, with proper error bodies.</summary>
+/// <summary>
+/// Everything keyed by the service's secrets: JWT bearer authentication on every endpoint but health (with proper error
+/// bodies), token minting, signed download links and webhook secrets.
+/// </summary>
 internal static class AuthExtensions
 {
-    public static IServiceCollection AddWorkflowsAuth(this IServiceCollection services, IConfiguration configuration, DataPaths paths)
+    public static IServiceCollection AddWorkflowsSecurity(this IServiceCollection services, HostSettings settings)
     {
-        var options = configuration.GetSection(WorkflowsOptions.Section).Get<WorkflowsOptions>() ?? new WorkflowsOptions();
-        var key = SigningKeys.LoadOrCreate(paths.DataDir, options.Auth.SigningKey);
+        var key = SigningKeys.LoadOrCreate(settings.Paths.DataDir, settings.Workflows.Auth.SigningKey);
         services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
+        services.AddSingleton(sp => new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new WebhookSecrets(settings.Paths.DataDir, sp.GetRequiredService<TimeProvider>()));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {

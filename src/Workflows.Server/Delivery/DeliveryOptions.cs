@@ -3,6 +3,9 @@ namespace Workflows.Server.Delivery;
 /// <summary>Callback delivery settings (<c>Workflows:Delivery</c>).</summary>
 public sealed class DeliveryOptions
 {
+    /// <summary>Config section name.</summary>
+    public const string SectionName = "Workflows:Delivery";
+
     /// <summary>How often the outbox is polled for due deliveries.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

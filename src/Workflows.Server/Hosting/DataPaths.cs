@@ -9,11 +9,6 @@ public sealed record DataPaths(string DataDir, string AppsDir)
     public string DatabasePath => Path.Combine(DataDir, "workflows.db");
 
     /// <summary>Resolves <c>Workflows:DataDir</c> and <c>Workflows:AppsDir</c> against the content root.</summary>
-    public static DataPaths From(IConfiguration configuration, IHostEnvironment environment)
-    {
-        var options = configuration.GetSection(WorkflowsOptions.Section).Get<WorkflowsOptions>() ?? new WorkflowsOptions();
-        return new DataPaths(
-            Path.GetFullPath(options.DataDir, environment.ContentRootPath),
-            Path.GetFullPath(options.AppsDir, environment.ContentRootPath));
-    }
+    public static DataPaths From(WorkflowsOptions options, IHostEnvironment environment) =>
+        new(Path.GetFullPath(options.DataDir, environment.ContentRootPath), Path.GetFullPath(options.AppsDir, environment.ContentRootPath));
 }

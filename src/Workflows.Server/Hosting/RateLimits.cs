@@ -24,12 +24,6 @@ internal static class RateLimits
 
     public static IServiceCollection AddWorkflowsRateLimits(this IServiceCollection services)
     {
-        services.AddOptions<LimitOptions>()
-            .BindConfiguration(LimitOptions.SectionName)
-            .Validate(
-                limits => limits.Validate() is null,
-                "Workflows:Limits: RequestsPerSecond, Burst and MaxConcurrentJobs must not be negative, and Burst must be at least 1 when RequestsPerSecond is set")
-            .ValidateOnStart();
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(Policy, Partition);

@@ -27,16 +27,4 @@ public sealed class ClusterNodeTests
         Assert.StartsWith(Environment.MachineName + "-", generated, StringComparison.Ordinal);
         Assert.NotEqual(generated, new ClusterNode(Options.Create(new NodeOptions())).Id);
     }
-
-    [Theory]
-    [InlineData(30, 10, true)]
-    [InlineData(20, 10, true)]
-    [InlineData(19, 10, false)]
-    [InlineData(30, 0, false)]
-    public void Options_LeaseMustOutliveTwoHeartbeats(int leaseSeconds, int heartbeatSeconds, bool valid)
-    {
-        var options = new NodeOptions { LeaseDuration = TimeSpan.FromSeconds(leaseSeconds), HeartbeatInterval = TimeSpan.FromSeconds(heartbeatSeconds) };
-
-        Assert.Equal(valid, options.Validate() is null);
-    }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflows.Engine.Blocks;
-using Workflows.Server.Hosting;
+using Workflows.Server;
 
 namespace Workflows.Server.Tests.Infrastructure;
 
@@ -17,7 +17,7 @@ public static class TestHost
     /// <summary>Builds (does not start) a server; <paramref name="settings"/> are applied over the endpoint and folder settings.</summary>
     public static WebApplication Build(
         string restUrl, string grpcUrl, string dataDir, string appsDir, IEnumerable<KeyValuePair<string, string?>> settings, TimeProvider? time = null) =>
-        WorkflowsHost.Build([], builder =>
+        Program.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
