@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bench.Engine;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Blocks;
+using Workflows.Engine;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution;
@@ -13,8 +15,14 @@ using Workflows.Engine.Templating;
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 
-var registry = BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly, typeof(NoopBlock).Assembly);
-var executor = new WorkflowExecutor(registry, new ServiceCollection().BuildServiceProvider());
+// Blocks are built by the container, as in the server: the library's and the bench's own.
+using var services = new ServiceCollection()
+    .AddWorkflowEngine()
+    .AddWorkflowBlocks()
+    .AddBlocksFrom(typeof(NoopBlock).Assembly)
+    .BuildServiceProvider();
+var registry = services.GetRequiredService<BlockRegistry>();
+var executor = services.GetRequiredService<WorkflowExecutor>();
 var topic = new JsonObject { ["topic"] = "otters" };
 
 var sequence = Parse("sequence", Flow(Enumerable.Range(0, size).Select(i =>

@@ -27,9 +27,6 @@ public sealed class ConditionBlock : IBlock
 
     private readonly ScriptRunner _runner;
 
-    /// <summary>Creates the block with the shared runner (used when the host registers no <see cref="ScriptRunner"/>).</summary>
-    public ConditionBlock() : this(ScriptRunner.Shared) { }
-
     /// <summary>Creates the block.</summary>
     public ConditionBlock(ScriptRunner runner) => _runner = runner;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Blocks.Internal;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Templating;
@@ -32,11 +31,14 @@ public sealed class DelayBlock : IBlock
 
     private readonly TemplateRenderer _renderer;
 
-    /// <summary>Creates the block with the shared renderer (used when the host registers no <see cref="TemplateRenderer"/>).</summary>
-    public DelayBlock() : this(TemplateRenderer.Shared) { }
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the block.</summary>
-    public DelayBlock(TemplateRenderer renderer) => _renderer = renderer;
+    /// <summary>Creates the block; it waits by <paramref name="time"/>.</summary>
+    public DelayBlock(TemplateRenderer renderer, TimeProvider time)
+    {
+        _renderer = renderer;
+        _time = time;
+    }
 
     /// <inheritdoc />
     public void Validate(BlockValidationContext context)
@@ -72,7 +74,6 @@ public sealed class DelayBlock : IBlock
     /// <inheritdoc />
     public async Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
     {
-        var time = context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
         var definition = context.Definition;
         DateTimeOffset due;
         if (Parameters.GetString(definition, DurationParameter) is { } durationText)
@@ -94,12 +95,12 @@ public sealed class DelayBlock : IBlock
             }
         }
 
-        for (var remaining = due - time.GetUtcNow(); remaining > TimeSpan.Zero; remaining = due - time.GetUtcNow())
+        for (var remaining = due - _time.GetUtcNow(); remaining > TimeSpan.Zero; remaining = due - _time.GetUtcNow())
         {
-            await Task.Delay(remaining < MaxStep ? remaining : MaxStep, time, cancellationToken);
+            await Task.Delay(remaining < MaxStep ? remaining : MaxStep, _time, cancellationToken);
         }
 
-        var ended = time.GetUtcNow();
+        var ended = _time.GetUtcNow();
         return new BlockResult(JsonValue.Create(ended.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Blocks.Internal;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Jobs;
@@ -60,11 +59,14 @@ public sealed partial class ForeachBlock : IBlock
 
     private readonly TemplateRenderer _renderer;
 
-    /// <summary>Creates the block with the shared renderer (used when the host registers no <see cref="TemplateRenderer"/>).</summary>
-    public ForeachBlock() : this(TemplateRenderer.Shared) { }
+    private readonly IChildJobRunner? _children;
 
-    /// <summary>Creates the block.</summary>
-    public ForeachBlock(TemplateRenderer renderer) => _renderer = renderer;
+    /// <summary>Creates the block; without <paramref name="children"/> (a host with no job runtime) <c>workflow</c> items fail.</summary>
+    public ForeachBlock(TemplateRenderer renderer, IChildJobRunner? children = null)
+    {
+        _renderer = renderer;
+        _children = children;
+    }
 
     /// <inheritdoc />
     public void Validate(BlockValidationContext context)
@@ -146,7 +148,7 @@ public sealed partial class ForeachBlock : IBlock
         Func<int, CancellationToken, Task<JsonNode?>> runItem;
         if (Parameters.GetString(definition, WorkflowParameter) is { } workflow)
         {
-            var children = context.Services.GetService<IChildJobRunner>()
+            var children = _children
                 ?? throw new BlockException("child jobs are not available in this host");
             runItem = (index, token) => RunChildAsync(context, children, workflow, name, items, index, token);
         }

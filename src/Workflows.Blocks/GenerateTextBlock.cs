@@ -55,11 +55,14 @@ public sealed class GenerateTextBlock : IBlock
 
     private readonly TemplateRenderer _renderer;
 
-    /// <summary>Creates the block with the shared renderer (used when the host registers no <see cref="TemplateRenderer"/>).</summary>
-    public GenerateTextBlock() : this(TemplateRenderer.Shared) { }
+    private readonly IChatClientProvider? _providers;
 
-    /// <summary>Creates the block.</summary>
-    public GenerateTextBlock(TemplateRenderer renderer) => _renderer = renderer;
+    /// <summary>Creates the block; without <paramref name="providers"/> (a host with no models configured) it fails when run.</summary>
+    public GenerateTextBlock(TemplateRenderer renderer, IChatClientProvider? providers = null)
+    {
+        _renderer = renderer;
+        _providers = providers;
+    }
 
     /// <inheritdoc />
     public void Validate(BlockValidationContext context)
@@ -79,7 +82,7 @@ public sealed class GenerateTextBlock : IBlock
         var definition = context.Definition;
         var prompt = Parameters.RequireString(definition, PromptParameter);
         var settings = Settings.Read(definition.Parameters, reason => throw new BlockException($"block '{definition.Id}': {reason}"));
-        var providers = context.Services.GetService(typeof(IChatClientProvider)) as IChatClientProvider
+        var providers = _providers
             ?? throw new BlockException("no model providers are available in this host");
 
         List<ChatMessage> messages = [];

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Workflows.Blocks.Internal;
 using Workflows.Blocks.Net;
@@ -59,14 +58,18 @@ public sealed class HttpRequestBlock : IBlock
     private readonly TemplateRenderer _renderer;
     private readonly OutboundOptions _options;
 
-    /// <summary>Creates the block with the shared renderer and default outbound options.</summary>
-    public HttpRequestBlock() : this(TemplateRenderer.Shared, Options.Create(new OutboundOptions())) { }
+    private readonly IHttpClientFactory? _clients;
 
-    /// <summary>Creates the block.</summary>
-    public HttpRequestBlock(TemplateRenderer renderer, IOptions<OutboundOptions> options)
+    /// <summary>
+    /// Creates the block; it sends through the guarded client of <paramref name="clients"/> and, without it (a host
+    /// that did not add outbound HTTP), fails when run.
+    /// </summary>
+    public HttpRequestBlock(TemplateRenderer renderer, IOptions<OutboundOptions> options, IHttpClientFactory? clients = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _renderer = renderer;
         _options = options.Value;
+        _clients = clients;
     }
 
     /// <inheritdoc />
@@ -102,7 +105,7 @@ public sealed class HttpRequestBlock : IBlock
             throw new BlockException($"block '{definition.Id}': {error}");
         }
 
-        var clients = context.Services.GetService<IHttpClientFactory>()
+        var clients = _clients
             ?? throw new BlockException($"block '{definition.Id}': no HTTP client is registered (the host must call AddWorkflowEngine)");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -27,9 +27,6 @@ public sealed class OutputBlock : IBlock
 
     private readonly TemplateRenderer _renderer;
 
-    /// <summary>Creates the block with the shared renderer (used when the host registers no <see cref="TemplateRenderer"/>).</summary>
-    public OutputBlock() : this(TemplateRenderer.Shared) { }
-
     /// <summary>Creates the block.</summary>
     public OutputBlock(TemplateRenderer renderer) => _renderer = renderer;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Blocks.Internal;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Templating;
@@ -28,11 +27,14 @@ public sealed class RunWorkflowBlock : IBlock
 
     private readonly TemplateRenderer _renderer;
 
-    /// <summary>Creates the block with the shared renderer (used when the host registers no <see cref="TemplateRenderer"/>).</summary>
-    public RunWorkflowBlock() : this(TemplateRenderer.Shared) { }
+    private readonly IChildJobRunner? _children;
 
-    /// <summary>Creates the block.</summary>
-    public RunWorkflowBlock(TemplateRenderer renderer) => _renderer = renderer;
+    /// <summary>Creates the block; without <paramref name="children"/> (a host with no job runtime) it fails when run.</summary>
+    public RunWorkflowBlock(TemplateRenderer renderer, IChildJobRunner? children = null)
+    {
+        _renderer = renderer;
+        _children = children;
+    }
 
     /// <inheritdoc />
     public void Validate(BlockValidationContext context)
@@ -66,7 +68,7 @@ public sealed class RunWorkflowBlock : IBlock
     /// <inheritdoc />
     public async Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
     {
-        var children = context.Services.GetService<IChildJobRunner>()
+        var children = _children
             ?? throw new BlockException("child jobs are not available in this host");
         var definition = context.Definition;
         var variables = definition.Parameters.TryGetPropertyValue(VariablesParameter, out var given) && given is not null

@@ -16,9 +16,6 @@ public sealed class ScriptBlock : IBlock
 
     private readonly ScriptRunner _runner;
 
-    /// <summary>Creates the block with the shared runner and default limits (used when the host registers no <see cref="ScriptRunner"/>).</summary>
-    public ScriptBlock() : this(ScriptRunner.Shared) { }
-
     /// <summary>Creates the block.</summary>
     public ScriptBlock(ScriptRunner runner) => _runner = runner;
 

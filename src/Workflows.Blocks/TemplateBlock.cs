@@ -17,9 +17,6 @@ public sealed class TemplateBlock : IBlock
 
     private readonly TemplateRenderer _renderer;
 
-    /// <summary>Creates the block with the shared renderer (used when the host registers no <see cref="TemplateRenderer"/>).</summary>
-    public TemplateBlock() : this(TemplateRenderer.Shared) { }
-
     /// <summary>Creates the block.</summary>
     public TemplateBlock(TemplateRenderer renderer) => _renderer = renderer;
 

@@ -27,9 +27,6 @@ public abstract class BlockContext
     /// <summary>Outputs of blocks that completed before this one started, by block id.</summary>
     public required IReadOnlyDictionary<string, JsonNode?> Outputs { get; init; }
 
-    /// <summary>Services of the host (HTTP clients, model providers, options).</summary>
-    public required IServiceProvider Services { get; init; }
-
     /// <summary>
     /// When this block started. For a block resumed after a restart it is the time stored with its first
     /// <c>block_started</c> event, so waits measured from it survive restarts (see <c>delay</c>).

@@ -16,16 +16,24 @@ public sealed class BlockRegistry
     private BlockRegistry(FrozenDictionary<string, (IBlock, BlockDescriptor)> blocks) => _blocks = blocks;
 
     /// <summary>A registry of every block class in the given assemblies.</summary>
-    public static BlockRegistry FromAssemblies(IServiceProvider? services, params Assembly[] assemblies) =>
+    /// <inheritdoc cref="FromTypes" path="/exception"/>
+    public static BlockRegistry FromAssemblies(IServiceProvider services, params Assembly[] assemblies) =>
         FromTypes(services, assemblies.Distinct().SelectMany(LoadableTypes));
 
     /// <summary>
     /// A registry of the given block classes (types without <see cref="BlockAttribute"/> are ignored). Each block is one
-    /// instance, created through <paramref name="services"/> when given so constructors can take host services.
+    /// instance: the one <paramref name="services"/> holds when the class is registered as a service (as
+    /// <see cref="BlockServiceCollectionExtensions.AddBlock{T}"/> does), else one created with its constructor's
+    /// arguments taken from <paramref name="services"/>. Blocks get what they need this way, never at run time.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Two classes declare the same type name, or a declaration is malformed.</exception>
-    public static BlockRegistry FromTypes(IServiceProvider? services, IEnumerable<Type> types)
+    /// <exception cref="InvalidOperationException">
+    /// Two classes declare the same type name, a declaration is malformed, or a block's constructor needs a service
+    /// <paramref name="services"/> does not hold.
+    /// </exception>
+    public static BlockRegistry FromTypes(IServiceProvider services, IEnumerable<Type> types)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(types);
         var blocks = new Dictionary<string, (IBlock, BlockDescriptor)>(StringComparer.Ordinal);
         foreach (var type in types.Distinct().OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
@@ -41,8 +49,8 @@ public sealed class BlockRegistry
                     $"block type '{descriptor.TypeName}' is declared twice: by '{existing.Item2.BlockType.FullName}' and by '{type.FullName}'");
             }
 
-            var instance = services is null ? Activator.CreateInstance(type) : ActivatorUtilities.CreateInstance(services, type);
-            blocks[descriptor.TypeName] = ((IBlock)(instance ?? throw new InvalidOperationException($"could not create block '{type.FullName}'")), descriptor);
+            var instance = (IBlock)ActivatorUtilities.GetServiceOrCreateInstance(services, type);
+            blocks[descriptor.TypeName] = (instance, descriptor);
         }
 
         return new BlockRegistry(blocks.ToFrozenDictionary(StringComparer.Ordinal));

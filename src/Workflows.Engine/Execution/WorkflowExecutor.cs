@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution.Internal;
@@ -11,13 +10,17 @@ namespace Workflows.Engine.Execution;
 /// Runs one job's blocks in memory: in order, or after the blocks they name, in parallel where independent.
 /// It never touches storage; it reports everything to an <see cref="IExecutionObserver"/>.
 /// </summary>
-public sealed class WorkflowExecutor(BlockRegistry blocks, IServiceProvider services)
+public sealed class WorkflowExecutor(BlockRegistry blocks, TemplateRenderer renderer, TimeProvider time)
 {
-    private readonly TemplateRenderer _renderer = services.GetService<TemplateRenderer>() ?? TemplateRenderer.Shared;
-    private readonly TimeProvider _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     // Dependency counts and dependents are worked out once per loaded definition, not once per job.
     private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
+
+    /// <summary>An executor with the shared renderer and the system clock.</summary>
+    public WorkflowExecutor(BlockRegistry blocks)
+        : this(blocks, TemplateRenderer.Shared, TimeProvider.System)
+    {
+    }
 
     /// <summary>
     /// Runs the workflow. Returns the outcome; throws <see cref="OperationCanceledException"/> when
@@ -26,6 +29,6 @@ public sealed class WorkflowExecutor(BlockRegistry blocks, IServiceProvider serv
     public Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, IExecutionObserver observer, CancellationToken cancellationToken)
     {
         var plan = _plans.GetValue(request.Workflow, workflow => ExecutionPlan.Create(workflow, blocks));
-        return new WorkflowRun(plan, request, observer, _renderer, blocks, _time, services, cancellationToken).RunAsync();
+        return new WorkflowRun(plan, request, observer, renderer, blocks, time, cancellationToken).RunAsync();
     }
 }

@@ -2,7 +2,7 @@ namespace Workflows.Engine.Jobs;
 
 /// <summary>
 /// Starts and follows child jobs for blocks that run other workflows (<c>run_workflow</c>, <c>foreach</c>). Blocks get
-/// it from <see cref="Blocks.BlockContext.Services"/>. A child is a real job, linked to its parent by
+/// it through their constructor. A child is a real job, linked to its parent by
 /// <see cref="JobRecord.ParentJobId"/>, watched and stored like any other.
 /// </summary>
 public interface IChildJobRunner

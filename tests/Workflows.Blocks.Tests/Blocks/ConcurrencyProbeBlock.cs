@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Blocks;
 
 namespace Workflows.Blocks.Tests.Blocks;
@@ -41,15 +40,15 @@ public sealed class ConcurrencyProbe(int target)
     }
 }
 
-/// <summary><c>type: test-probe</c>: enters the <see cref="ConcurrencyProbe"/> from services, then outputs <c>value</c> rendered.</summary>
+/// <summary><c>type: test-probe</c>: enters the <see cref="ConcurrencyProbe"/> it was built with, then outputs <c>value</c> rendered.</summary>
 [Block("test-probe")]
-public sealed class ConcurrencyProbeBlock : IBlock
+public sealed class ConcurrencyProbeBlock(ConcurrencyProbe probe) : IBlock
 {
     public void Validate(BlockValidationContext context) { }
 
     public async Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
     {
-        await context.Services.GetRequiredService<ConcurrencyProbe>().EnterAsync(cancellationToken);
+        await probe.EnterAsync(cancellationToken);
         return new BlockResult(await context.RenderValueAsync(context.Definition.Parameters["value"], cancellationToken) as JsonNode);
     }
 }

@@ -3,13 +3,14 @@ using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Blocks.Tests.Fixtures;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
 public sealed class ConditionBlockTests
 {
     private static BlockTestFixture Fixture(string expression, JsonNode? then = null, JsonNode? otherwise = null) =>
-        new BlockTestFixture(new ConditionBlock(), "condition")
+        new BlockTestFixture(TestBlockServices.Create<ConditionBlock>(), "condition")
             { BlockId = "cond" }
             .WithParameter("if", expression)
             .WithParameter("then", then ?? new JsonArray("yes"))
@@ -79,7 +80,7 @@ public sealed class ConditionBlockTests
     public void Validate_NoBranches_Refuses() =>
         Assert.Contains(
             "give 'then' or 'else'",
-            new BlockTestFixture(new ConditionBlock(), "condition").WithParameter("if", "true").ValidationError(),
+            new BlockTestFixture(TestBlockServices.Create<ConditionBlock>(), "condition").WithParameter("if", "true").ValidationError(),
             StringComparison.Ordinal);
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class ConditionBlockTests
                 text: "no"
             """;
 
-        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly)));
+        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, TestBlockServices.Library()));
 
         Assert.Equal(
             "block 'cond': 'else' lists block 'no', which does not wait for this condition; add 'after: [cond]' to block 'no'",
@@ -134,7 +135,7 @@ public sealed class ConditionBlockTests
                 value: "{{yes}}{{no}}"
             """;
 
-        var workflow = WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly));
+        var workflow = WorkflowParser.Parse("t.flow", "main", flow, TestBlockServices.Library());
 
         Assert.Equal(4, workflow.Blocks.Count);
     }

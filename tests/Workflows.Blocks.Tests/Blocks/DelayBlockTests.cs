@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Workflows.Blocks;
 using Workflows.Blocks.Tests.Fixtures;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
 public sealed class DelayBlockTests
 {
     private static BlockTestFixture Fixture(string parameter, string value) =>
-        new BlockTestFixture(new DelayBlock(), "delay").WithParameter(parameter, value);
+        new BlockTestFixture(TestBlockServices.Create<DelayBlock>(), "delay").WithParameter(parameter, value);
 
     [Fact]
     public async Task ExecuteAsync_Duration_WaitsThatLong()
@@ -105,6 +106,6 @@ public sealed class DelayBlockTests
         Assert.Equal(
             "block 'this': give exactly one of 'duration' or 'until'",
             Fixture("duration", "1s").WithParameter("until", "2030-01-01T09:00:00Z").ValidationError());
-        Assert.Equal("block 'this': give exactly one of 'duration' or 'until'", new BlockTestFixture(new DelayBlock()).ValidationError());
+        Assert.Equal("block 'this': give exactly one of 'duration' or 'until'", new BlockTestFixture(TestBlockServices.Create<DelayBlock>()).ValidationError());
     }
 }

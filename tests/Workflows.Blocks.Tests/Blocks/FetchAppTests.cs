@@ -9,6 +9,7 @@ using Workflows.Engine;
 using Workflows.Engine.Apps;
 using Workflows.Blocks.Net;
 using Workflows.Blocks.Tests.Net;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
@@ -37,11 +38,7 @@ public sealed class FetchAppTests
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync("""{"userId":1,"id":1,"title":"delectus aut autem","completed":false}""");
         });
-        var services = new ServiceCollection();
-        services.AddWorkflowEngine();
-        services.AddWorkflowBlocks();
-        services.Configure<OutboundOptions>(o => o.Allow = ["127.0.0.1"]);
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = TestBlockServices.Provider(services => services.Configure<OutboundOptions>(o => o.Allow = ["127.0.0.1"]));
         var workflow = WorkflowParser.Parse("fetch/main.flow", "main", MainFlow(), provider.GetRequiredService<BlockRegistry>());
 
         var app = new AppDefinition

@@ -3,16 +3,20 @@ using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Engine.Jobs;
 using Workflows.Blocks.Tests.Fixtures;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
 public sealed class ForeachBlockTests
 {
-    private static readonly BlockRegistry Registry =
-        BlockRegistry.FromAssemblies(null, typeof(ForeachBlock).Assembly, typeof(ConcurrencyProbeBlock).Assembly);
+    private static readonly BlockRegistry Registry = Blocks(new ConcurrencyProbe(1));
 
-    private static BlockTestFixture Fixture(JsonNode? items, JsonObject? block = null) =>
-        new BlockTestFixture(new ForeachBlock(), "foreach") { BlockId = "each", Registry = Registry }
+    // The library's blocks and the probe block, which takes its probe in its constructor.
+    private static BlockRegistry Blocks(ConcurrencyProbe probe) =>
+        TestBlockServices.Registry([typeof(ForeachBlock).Assembly, typeof(ConcurrencyProbeBlock).Assembly], probe);
+
+    private static BlockTestFixture Fixture(JsonNode? items, JsonObject? block = null, BlockRegistry? registry = null) =>
+        new BlockTestFixture(TestBlockServices.Create<ForeachBlock>(), "foreach") { BlockId = "each", Registry = registry ?? Registry }
             .WithParameter("items", items)
             .WithParameter("block", block ?? new JsonObject { ["type"] = "template", ["text"] = "{{index}}:{{item}}" });
 
@@ -60,9 +64,8 @@ public sealed class ForeachBlockTests
     {
         var probe = new ConcurrencyProbe(8);
         var items = new JsonArray([.. Enumerable.Range(0, 1000).Select(i => (JsonNode?)i)]);
-        var fixture = Fixture(items, new JsonObject { ["type"] = "test-probe", ["value"] = "{{item}}" })
+        var fixture = Fixture(items, new JsonObject { ["type"] = "test-probe", ["value"] = "{{item}}" }, Blocks(probe))
             .WithParameter("parallelism", 8);
-        fixture.Services = new TestServices(probe);
 
         var result = await fixture.ExecuteAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -100,7 +103,7 @@ public sealed class ForeachBlockTests
     public async Task ExecuteAsync_Workflow_RunsChildJobPerItemWithKeys()
     {
         var children = new FakeChildJobRunner();
-        var fixture = new BlockTestFixture(new ForeachBlock(), "foreach") { BlockId = "each", Services = new TestServices(children) }
+        var fixture = new BlockTestFixture(TestBlockServices.Create<ForeachBlock>(children), "foreach") { BlockId = "each" }
             .WithParameter("items", new JsonArray("x", "y"))
             .WithParameter("as", "topic")
             .WithParameter("workflow", "summarize");
@@ -117,7 +120,7 @@ public sealed class ForeachBlockTests
     public async Task ExecuteAsync_ChildFails_FailsBlockNamingTheChild()
     {
         var children = new FakeChildJobRunner { Outcome = _ => (JobState.Failed, null, "boom") };
-        var fixture = new BlockTestFixture(new ForeachBlock(), "foreach") { Services = new TestServices(children) }
+        var fixture = new BlockTestFixture(TestBlockServices.Create<ForeachBlock>(children), "foreach")
             .WithParameter("items", new JsonArray("x"))
             .WithParameter("workflow", "summarize");
 

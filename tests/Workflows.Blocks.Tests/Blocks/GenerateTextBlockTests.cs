@@ -4,6 +4,8 @@ using Workflows.Blocks;
 using Workflows.Blocks.Models;
 using Workflows.Blocks.Tests.Fixtures;
 using Workflows.Blocks.Tests.Models;
+using Workflows.Engine.Templating;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
@@ -18,10 +20,10 @@ public sealed class GenerateTextBlockTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private BlockTestFixture Fixture(string prompt, ModelOptions? options = null) =>
-        new BlockTestFixture(new GenerateTextBlock(), GenerateTextBlock.TypeName)
-        {
-            Services = new TestServices(ModelSetup.Provider(options ?? ModelSetup.Options(_server))),
-        }.WithParameter("prompt", prompt);
+        new BlockTestFixture(
+                TestBlockServices.Create<GenerateTextBlock>(ModelSetup.Provider(options ?? ModelSetup.Options(_server))),
+                GenerateTextBlock.TypeName)
+            .WithParameter("prompt", prompt);
 
     [Fact]
     public async Task ExecuteAsync_Prompt_SendsRenderedMessagesAndSettings()
@@ -80,11 +82,10 @@ public sealed class GenerateTextBlockTests : IAsyncLifetime
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.HoldAfterFirstChunk = release.Task;
         _server.Chunks = ["first", " second", " third"];
-        var context = new SignalingBlockContext(
-            new BlockTestFixture(new GenerateTextBlock(), GenerateTextBlock.TypeName).WithParameter("prompt", "go").Definition,
-            new TestServices(ModelSetup.Provider(ModelSetup.Options(_server))));
+        var block = TestBlockServices.Create<GenerateTextBlock>(ModelSetup.Provider(ModelSetup.Options(_server)));
+        var context = new SignalingBlockContext(new BlockTestFixture(block, GenerateTextBlock.TypeName).WithParameter("prompt", "go").Definition);
 
-        var running = new GenerateTextBlock().ExecuteAsync(context, CancellationToken.None);
+        var running = block.ExecuteAsync(context, CancellationToken.None);
         var first = await context.FirstDelta.Task.WaitAsync(Deadline);
 
         Assert.Equal("first", first);
@@ -249,7 +250,8 @@ public sealed class GenerateTextBlockTests : IAsyncLifetime
     [Fact]
     public async Task ExecuteAsync_NoProviderService_FailsClearly()
     {
-        var fixture = new BlockTestFixture(new GenerateTextBlock(), GenerateTextBlock.TypeName).WithParameter("prompt", "hi");
+        // Built by hand: the container would hand it the library's provider.
+        var fixture = new BlockTestFixture(new GenerateTextBlock(TemplateRenderer.Shared), GenerateTextBlock.TypeName).WithParameter("prompt", "hi");
 
         var e = await Assert.ThrowsAsync<BlockException>(() => fixture.ExecuteAsync());
 
@@ -271,7 +273,7 @@ public sealed class GenerateTextBlockTests : IAsyncLifetime
 
     [Fact]
     public void Validate_MissingPrompt_Refuses() =>
-        Assert.Equal("block 'this': 'prompt' is required", new BlockTestFixture(new GenerateTextBlock()).ValidationError());
+        Assert.Equal("block 'this': 'prompt' is required", new BlockTestFixture(TestBlockServices.Create<GenerateTextBlock>()).ValidationError());
 
     [Theory]
     [InlineData("prompt", "{{ ghost }}", "block 'this': prompt: unknown variable 'ghost'")]

@@ -2,37 +2,28 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Blocks.Net;
-using Workflows.Engine.Templating;
 using Workflows.Blocks.Tests.Fixtures;
 using Workflows.Blocks.Tests.Net;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
 public sealed class HttpRequestBlockTests
 {
     /// <summary>The engine's outbound registration, with short retry delays and the given allow list.</summary>
-    private static ServiceProvider Services(params string[] allow)
-    {
-        var services = new ServiceCollection();
-        services.AddOutboundHttp();
-        services.Configure<OutboundOptions>(o =>
+    private static ServiceProvider Services(params string[] allow) =>
+        TestBlockServices.Provider(services => services.Configure<OutboundOptions>(o =>
         {
             o.Allow = allow;
             o.RetryDelay = TimeSpan.FromMilliseconds(10);
             o.MaxResponseBytes = 64 * 1024;
-        });
-        return services.BuildServiceProvider();
-    }
+        }));
 
     private static BlockTestFixture Fixture(IServiceProvider services, string url) =>
-        new BlockTestFixture(new HttpRequestBlock(TemplateRenderer.Shared, services.GetRequiredService<IOptions<OutboundOptions>>()), "http_request")
-        {
-            Services = services,
-        }.WithParameter("url", url);
+        new BlockTestFixture(TestBlockServices.Create<HttpRequestBlock>(services), "http_request").WithParameter("url", url);
 
     private static Task Json(HttpContext context, string json, int status = 200)
     {
@@ -349,7 +340,7 @@ public sealed class HttpRequestBlockTests
     [Fact]
     public void Validate_CompleteDefinition_Passes()
     {
-        var fixture = new BlockTestFixture(new HttpRequestBlock(), "http_request")
+        var fixture = new BlockTestFixture(TestBlockServices.Create<HttpRequestBlock>(), "http_request")
             .WithLaunchVariable("q", "owls")
             .WithOutput("auth", "token")
             .WithParameter("method", "PATCH")
@@ -373,7 +364,7 @@ public sealed class HttpRequestBlockTests
     [InlineData("timeout", "0s", "block 'this': 'timeout' must be a positive duration such as 500ms, 30s, 5m or PT5M")]
     public void Validate_BadParameter_Refuses(string name, string? value, string expected)
     {
-        var fixture = new BlockTestFixture(new HttpRequestBlock(), "http_request").WithParameter("url", "https://example.com/");
+        var fixture = new BlockTestFixture(TestBlockServices.Create<HttpRequestBlock>(), "http_request").WithParameter("url", "https://example.com/");
         if (value is null)
         {
             fixture.Parameters.Remove(name);
@@ -392,19 +383,19 @@ public sealed class HttpRequestBlockTests
     public void Validate_RetriesOutOfRange_Refuses(int retries) =>
         Assert.Equal(
             "block 'this': 'retries' must be a whole number from 0 to 10",
-            new BlockTestFixture(new HttpRequestBlock()).WithParameter("url", "https://example.com/").WithParameter("retries", retries).ValidationError());
+            new BlockTestFixture(TestBlockServices.Create<HttpRequestBlock>()).WithParameter("url", "https://example.com/").WithParameter("retries", retries).ValidationError());
 
     [Fact]
     public void Validate_MaxResponseBytesAboveTheConfiguredLimit_Refuses() =>
         Assert.StartsWith(
             "block 'this': 'maxResponseBytes' must be a whole number from 1 to 10485760",
-            new BlockTestFixture(new HttpRequestBlock()).WithParameter("url", "https://example.com/").WithParameter("maxResponseBytes", 20_000_000).ValidationError());
+            new BlockTestFixture(TestBlockServices.Create<HttpRequestBlock>()).WithParameter("url", "https://example.com/").WithParameter("maxResponseBytes", 20_000_000).ValidationError());
 
     [Fact]
     public void Validate_HeaderTemplateWithUnknownVariable_Refuses() =>
         Assert.Equal(
             "block 'this': headers.Authorization: unknown variable '$launchVariables->key' (not a declared launch variable)",
-            new BlockTestFixture(new HttpRequestBlock())
+            new BlockTestFixture(TestBlockServices.Create<HttpRequestBlock>())
                 .WithParameter("url", "https://example.com/")
                 .WithParameter("headers", new JsonObject { ["Authorization"] = "Bearer {{$launchVariables->key}}" })
                 .ValidationError());
@@ -413,7 +404,7 @@ public sealed class HttpRequestBlockTests
     public void Validate_BadHeaderName_Refuses() =>
         Assert.Equal(
             "block 'this': 'headers': 'Bad Name' is not a valid header name",
-            new BlockTestFixture(new HttpRequestBlock())
+            new BlockTestFixture(TestBlockServices.Create<HttpRequestBlock>())
                 .WithParameter("url", "https://example.com/")
                 .WithParameter("headers", new JsonObject { ["Bad Name"] = "x" })
                 .ValidationError());

@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using Workflows.Blocks;
 using Workflows.Blocks.Tests.Fixtures;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
 public sealed class OutputBlockTests
 {
-    private static BlockTestFixture Fixture() => new(new OutputBlock(), "output");
+    private static BlockTestFixture Fixture() => new(TestBlockServices.Create<OutputBlock>(), "output");
 
     [Fact]
     public async Task ExecuteAsync_SingleReference_OutputsRawValue()

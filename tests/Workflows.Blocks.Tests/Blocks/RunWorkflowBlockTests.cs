@@ -3,6 +3,7 @@ using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Engine.Jobs;
 using Workflows.Blocks.Tests.Fixtures;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
@@ -11,7 +12,7 @@ public sealed class RunWorkflowBlockTests
     private readonly FakeChildJobRunner _children = new();
 
     private BlockTestFixture Fixture() =>
-        new BlockTestFixture(new RunWorkflowBlock(), "run_workflow") { BlockId = "sub", Services = new TestServices(_children) }
+        new BlockTestFixture(TestBlockServices.Create<RunWorkflowBlock>(_children), "run_workflow") { BlockId = "sub" }
             .WithParameter("workflow", "child")
             .WithParameter("variables", new JsonObject { ["topic"] = "{{$launchVariables->topic}}", ["n"] = 3 })
             .WithLaunchVariable("topic", "otters");
@@ -66,7 +67,7 @@ public sealed class RunWorkflowBlockTests
 
     [Fact]
     public void Validate_MissingWorkflow_Refuses() =>
-        Assert.Equal("block 'this': 'workflow' is required", new BlockTestFixture(new RunWorkflowBlock()).ValidationError());
+        Assert.Equal("block 'this': 'workflow' is required", new BlockTestFixture(TestBlockServices.Create<RunWorkflowBlock>()).ValidationError());
 
     [Fact]
     public void Validate_VariablesReadUnknownBlock_Refuses() =>

@@ -2,13 +2,14 @@ using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Blocks.Tests.Fixtures;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
 public sealed class ScriptBlockTests
 {
     private static BlockTestFixture Fixture(string code) =>
-        new BlockTestFixture(new ScriptBlock(), "script").WithParameter("code", code);
+        new BlockTestFixture(TestBlockServices.Create<ScriptBlock>(), "script").WithParameter("code", code);
 
     [Fact]
     public async Task ExecuteAsync_SpecExample_UppercasesPrompt()
@@ -46,5 +47,5 @@ public sealed class ScriptBlockTests
 
     [Fact]
     public void Validate_MissingCode_Refuses() =>
-        Assert.Equal("block 'this': 'code' is required", new BlockTestFixture(new ScriptBlock()).ValidationError());
+        Assert.Equal("block 'this': 'code' is required", new BlockTestFixture(TestBlockServices.Create<ScriptBlock>()).ValidationError());
 }

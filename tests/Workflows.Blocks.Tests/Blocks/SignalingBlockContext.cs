@@ -14,7 +14,7 @@ public sealed class SignalingBlockContext : BlockContext
     private readonly List<string> _deltas = [];
 
     [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
-    public SignalingBlockContext(BlockDefinition definition, IServiceProvider services)
+    public SignalingBlockContext(BlockDefinition definition)
     {
         var workflow = new WorkflowDefinition
         {
@@ -40,7 +40,6 @@ public sealed class SignalingBlockContext : BlockContext
         Definition = definition;
         LaunchVariables = [];
         Outputs = new Dictionary<string, JsonNode?>();
-        Services = services;
     }
 
     /// <summary>Completes with the first streamed text.</summary>

@@ -2,13 +2,14 @@ using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Blocks.Tests.Fixtures;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
 
 public sealed class TemplateBlockTests
 {
     private static BlockTestFixture Fixture(string? text) =>
-        new BlockTestFixture(new TemplateBlock(), "template").WithParameter("text", text);
+        new BlockTestFixture(TestBlockServices.Create<TemplateBlock>(), "template").WithParameter("text", text);
 
     [Fact]
     public async Task ExecuteAsync_SpecExample_RendersLaunchVariables()
@@ -47,11 +48,11 @@ public sealed class TemplateBlockTests
 
     [Fact]
     public void Validate_MissingText_Refuses() =>
-        Assert.Equal("block 'this': 'text' is required", new BlockTestFixture(new TemplateBlock()).ValidationError());
+        Assert.Equal("block 'this': 'text' is required", new BlockTestFixture(TestBlockServices.Create<TemplateBlock>()).ValidationError());
 
     [Fact]
     public void Validate_TextNotString_Refuses() =>
-        Assert.Equal("block 'this': 'text' must be a string", new BlockTestFixture(new TemplateBlock()).WithParameter("text", 5).ValidationError());
+        Assert.Equal("block 'this': 'text' must be a string", new BlockTestFixture(TestBlockServices.Create<TemplateBlock>()).WithParameter("text", 5).ValidationError());
 
     [Fact]
     public void Validate_UnknownOutput_Refuses() =>

@@ -30,9 +30,6 @@ public sealed class BlockTestFixture(IBlock block, string type = "block")
     /// <summary>Lines the block logged, in order.</summary>
     public List<string> Logs { get; } = [];
 
-    /// <summary>Services the block sees.</summary>
-    public IServiceProvider Services { get; set; } = new TestServices();
-
     /// <summary>The renderer behind the context's template methods.</summary>
     public TemplateRenderer Renderer { get; set; } = TemplateRenderer.Shared;
 
@@ -96,7 +93,6 @@ public sealed class BlockTestFixture(IBlock block, string type = "block")
             Definition = definition,
             LaunchVariables = LaunchVariables,
             Outputs = Outputs,
-            Services = Services,
             StartedAt = StartedAt ?? DateTimeOffset.UtcNow,
             IsResumed = StartedAt is not null,
             Registry = Registry,

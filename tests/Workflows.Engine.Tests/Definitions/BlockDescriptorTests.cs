@@ -23,7 +23,7 @@ public class BlockDescriptorTests
     public async Task AddBlock_BlockDefinedInTestAssembly_ParsesAndRuns()
     {
         var workflow = Parse("  - { id: greet, type: test-greet, name: \"{{$launchVariables->who}}\", times: 2, loud: true }\n");
-        var executor = new WorkflowExecutor(Registry(), new TestServices());
+        var executor = new WorkflowExecutor(Registry());
         var request = ExecutorHarness.Request(workflow, new JsonObject { ["who"] = "ada" });
 
         var observer = new RecordingObserver();

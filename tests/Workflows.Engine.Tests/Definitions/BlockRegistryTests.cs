@@ -1,7 +1,10 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Tests.Execution;
 using Workflows.Engine.Tests.TestBlocks;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Engine.Tests.Definitions;
 
@@ -10,7 +13,7 @@ public class BlockRegistryTests
     [Fact]
     public void FromAssemblies_TestAssembly_FindsAttributedBlocksOnly()
     {
-        var registry = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
+        var registry = TestAssemblyRegistry();
 
         Assert.Contains("test-echo", registry.TypeNames);
         Assert.Contains("test-record", registry.TypeNames);
@@ -23,8 +26,8 @@ public class BlockRegistryTests
     [Fact]
     public void FromAssemblies_Twice_EachRegistryHasItsOwnSingletons()
     {
-        var a = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
-        var b = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
+        var a = TestAssemblyRegistry();
+        var b = TestAssemblyRegistry();
 
         a.TryGet("test-echo", out var first);
         a.TryGet("test-echo", out var again);
@@ -34,23 +37,39 @@ public class BlockRegistryTests
     }
 
     [Fact]
-    public void FromAssemblies_WithServices_UsesActivatorUtilities()
+    public void FromTypes_BlockWithConstructorDependencies_GetsThemFromServices()
     {
-        var services = new SelfServiceProvider();
+        var time = new FixedTime();
 
-        var withServices = BlockRegistry.FromAssemblies(services, typeof(EchoBlock).Assembly);
-        var without = BlockRegistry.FromAssemblies(null, typeof(EchoBlock).Assembly);
+        var registry = TestBlockServices.Registry([typeof(ServicesBlock)], time);
 
-        withServices.TryGet("test-services", out var a);
-        without.TryGet("test-services", out var b);
-        Assert.Same(services, ((ServicesBlock)a!).Services);
-        Assert.Null(((ServicesBlock)b!).Services);
+        Assert.True(registry.TryGet("test-services", out var block));
+        Assert.Same(time, ((ServicesBlock)block).Time);
+    }
+
+    [Fact]
+    public void FromTypes_BlockRegisteredAsService_UsesTheContainersInstance()
+    {
+        using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddBlock<ServicesBlock>().BuildServiceProvider();
+
+        var registry = BlockRegistry.FromTypes(provider, [typeof(ServicesBlock)]);
+
+        Assert.True(registry.TryGet("test-services", out var block));
+        Assert.Same(provider.GetRequiredService<ServicesBlock>(), block);
+    }
+
+    [Fact]
+    public void FromTypes_MissingConstructorDependency_Throws()
+    {
+        using var empty = new ServiceCollection().BuildServiceProvider();
+
+        Assert.Throws<InvalidOperationException>(() => BlockRegistry.FromTypes(empty, [typeof(ServicesBlock)]));
     }
 
     [Fact]
     public void FromAssemblies_DuplicateTypeName_Throws()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => BlockRegistry.FromAssemblies(null, DuplicateBlocksAssembly()));
+        var e = Assert.Throws<InvalidOperationException>(() => BlockRegistry.FromAssemblies(TestBlockServices.Provider(), DuplicateBlocksAssembly()));
 
         Assert.Contains("'dup'", e.Message, StringComparison.Ordinal);
     }
@@ -59,7 +78,7 @@ public class BlockRegistryTests
     public void FromAssemblies_Engine_DefinesNoBlock()
     {
         // The core knows blocks only through their metadata: every block type lives in a library the host registers.
-        var engine = BlockRegistry.FromAssemblies(null, typeof(BlockRegistry).Assembly);
+        var engine = BlockRegistry.FromAssemblies(TestBlockServices.Provider(), typeof(BlockRegistry).Assembly);
 
         Assert.Empty(engine.TypeNames);
     }
@@ -98,8 +117,8 @@ public class BlockRegistryTests
         return assembly;
     }
 
-    private sealed class SelfServiceProvider : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => serviceType == typeof(IServiceProvider) ? this : null;
-    }
+    // Every block of this assembly, the gate block's gates included.
+    private static BlockRegistry TestAssemblyRegistry() => TestBlockServices.Registry([typeof(EchoBlock).Assembly], new Gates());
+
+    private sealed class FixedTime : TimeProvider;
 }

@@ -1,5 +1,6 @@
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Engine.Tests.Definitions;
 
@@ -26,7 +27,7 @@ public class BlogExampleTests
     [Fact]
     public void Parse_SpecBlogExample_LoadsWithRealBlocks()
     {
-        var blocks = BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly);
+        var blocks = TestBlockServices.Library();
 
         var workflow = WorkflowParser.Parse("blog/main.flow", "main", MainFlow, blocks);
 

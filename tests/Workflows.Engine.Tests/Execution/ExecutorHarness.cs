@@ -3,22 +3,22 @@ using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Engine.Tests.Execution;
 
 /// <summary>Builds workflows in code and runs them through a real executor with the engine's and these test blocks.</summary>
 public sealed class ExecutorHarness
 {
-    private static readonly BlockRegistry Registry =
-        BlockRegistry.FromAssemblies(null, typeof(OutputBlock).Assembly, typeof(ValueBlock).Assembly);
-
     public Gates Gates { get; } = new();
 
     public RecordingObserver Observer { get; } = new();
 
     public WorkflowExecutor Executor { get; }
 
-    public ExecutorHarness() => Executor = new WorkflowExecutor(Registry, new TestServices(Gates));
+    // Each harness has its own gates, so its own registry: the gate block takes them in its constructor.
+    public ExecutorHarness() =>
+        Executor = new WorkflowExecutor(TestBlockServices.Registry([typeof(OutputBlock).Assembly, typeof(ValueBlock).Assembly], Gates));
 
     public static BlockDefinition Block(string id, string type, JsonObject? parameters = null, IReadOnlyList<string>? after = null) =>
         new(id, type, after, parameters ?? [], 1);

@@ -1,17 +1,15 @@
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Blocks;
 
 namespace Workflows.Engine.Tests.Execution;
 
 /// <summary>Opens gate <c>signal</c> when it starts, then waits for gate <c>wait</c> (or forever with <c>wait: never</c>).</summary>
 [Block("exec-gate")]
-public sealed class GateBlock : IBlock
+public sealed class GateBlock(Gates gates) : IBlock
 {
     public void Validate(BlockValidationContext context) { }
 
     public async Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
     {
-        var gates = context.Services.GetRequiredService<Gates>();
         var parameters = context.Definition.Parameters;
         if (parameters["signal"]?.GetValue<string>() is { } signal)
         {

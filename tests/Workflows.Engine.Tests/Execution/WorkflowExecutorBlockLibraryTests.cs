@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
+using Workflows.Tests.Shared;
 using static Workflows.Engine.Tests.Execution.ExecutorHarness;
 
 namespace Workflows.Engine.Tests.Execution;
@@ -118,7 +119,7 @@ public sealed class WorkflowExecutorBlockLibraryTests
                   code: "return item +;"
             """;
 
-        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, BlockRegistry.FromAssemblies(null, typeof(Workflows.Blocks.TemplateBlock).Assembly)));
+        var e = Assert.Throws<DefinitionException>(() => WorkflowParser.Parse("t.flow", "main", flow, TestBlockServices.Library()));
 
         Assert.Equal(2, e.Line);
         Assert.StartsWith("block 'each': block: code: script syntax error", e.Reason, StringComparison.Ordinal);

@@ -1,18 +1,12 @@
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Blocks;
 
 namespace Workflows.Engine.Tests.TestBlocks;
 
-/// <summary>Shows which constructor the registry used: the service one when given services, else the parameterless one.</summary>
+/// <summary>Shows what the registry handed its constructor: blocks get services there, never from their context.</summary>
 [Block("test-services")]
-public sealed class ServicesBlock : IBlock
+public sealed class ServicesBlock(TimeProvider time) : IBlock
 {
-    public ServicesBlock() { }
-
-    [ActivatorUtilitiesConstructor]
-    public ServicesBlock(IServiceProvider services) => Services = services;
-
-    public IServiceProvider? Services { get; }
+    public TimeProvider Time { get; } = time;
 
     public void Validate(BlockValidationContext context) { }
 

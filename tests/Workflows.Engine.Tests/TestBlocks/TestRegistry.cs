@@ -1,4 +1,5 @@
 using Workflows.Engine.Blocks;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Engine.Tests.TestBlocks;
 
@@ -7,7 +8,7 @@ public static class TestRegistry
 {
     /// <summary>test-echo, test-fail, test-record and a stand-in output block; new instances every call.</summary>
     public static BlockRegistry Create() =>
-        BlockRegistry.FromTypes(null, [typeof(EchoBlock), typeof(FailBlock), typeof(RecordingBlock), typeof(StandInOutputBlock)]);
+        TestBlockServices.Registry([typeof(EchoBlock), typeof(FailBlock), typeof(RecordingBlock), typeof(StandInOutputBlock)]);
 
     /// <summary>The recording block of a registry made by <see cref="Create"/>.</summary>
     public static RecordingBlock Recorder(BlockRegistry registry) =>

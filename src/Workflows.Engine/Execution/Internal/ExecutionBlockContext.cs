@@ -56,7 +56,6 @@ internal sealed class ExecutionBlockContext(TemplateRenderer renderer, IExecutio
             Definition = block,
             LaunchVariables = LaunchVariables,
             Outputs = extraScope.Count == 0 ? Outputs : new ScopeOverlay(extraScope, Outputs),
-            Services = Services,
 
             // An inline block is not checkpointed on its own, so it starts now, also after a restart.
             StartedAt = Time.GetUtcNow(),

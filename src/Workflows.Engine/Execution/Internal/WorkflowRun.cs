@@ -19,7 +19,6 @@ internal sealed partial class WorkflowRun
     private readonly TemplateRenderer _renderer;
     private readonly BlockRegistry _registry;
     private readonly TimeProvider _time;
-    private readonly IServiceProvider _services;
     private readonly CancellationToken _cancellationToken;
     private readonly JsonObject _launchVariables;
 
@@ -46,7 +45,6 @@ internal sealed partial class WorkflowRun
         TemplateRenderer renderer,
         BlockRegistry registry,
         TimeProvider time,
-        IServiceProvider services,
         CancellationToken cancellationToken)
     {
         _plan = plan;
@@ -55,7 +53,6 @@ internal sealed partial class WorkflowRun
         _renderer = renderer;
         _registry = registry;
         _time = time;
-        _services = services;
         _cancellationToken = cancellationToken;
         _launchVariables = WithDeclaredVariables(request);
         var count = plan.Blocks.Length;
@@ -198,7 +195,6 @@ internal sealed partial class WorkflowRun
             Definition = _plan.Blocks[i],
             LaunchVariables = _launchVariables,
             Outputs = _log.Snapshot(),
-            Services = _services,
             StartedAt = resumed ? startedAt : _time.GetUtcNow(),
             IsResumed = resumed,
             Registry = _registry,

@@ -1,8 +1,0 @@
-namespace Workflows.Blocks.Tests.Fixtures;
-
-/// <summary>A minimal service provider: returns the first given instance assignable to the requested type.</summary>
-public sealed class TestServices(params object[] services) : IServiceProvider
-{
-    public object? GetService(Type serviceType) =>
-        serviceType == typeof(IServiceProvider) ? this : services.FirstOrDefault(serviceType.IsInstanceOfType);
-}
