@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 
 namespace Workflows.Blocks.Tests.Files;
@@ -6,7 +7,7 @@ namespace Workflows.Blocks.Tests.Files;
 public sealed class DiskFileStoreRetentionTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly MovableClock _clock = new(T0);
+    private readonly FakeTimeProvider _clock = new(T0);
     private readonly FileStoreHarness _files;
 
     public DiskFileStoreRetentionTests() => _files = new FileStoreHarness(time: _clock);

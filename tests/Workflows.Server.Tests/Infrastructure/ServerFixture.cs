@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net.Http.Headers;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -93,7 +94,7 @@ public sealed class ServerFixture : IAsyncLifetime
     /// expired (or not valid yet) without waiting.
     /// </summary>
     public string TokenAt(DateTimeOffset now, TimeSpan lifetime, string org = "default", string action = "exec") =>
-        new TokenIssuer(SigningKeys.LoadOrCreate(DataDir, null), new FixedTimeProvider(now))
+        new TokenIssuer(SigningKeys.LoadOrCreate(DataDir, null), new FakeTimeProvider(now))
             .Create(org, action, "Workflow", lifetime, []).Token;
 
     /// <summary>An HTTP client for the REST endpoint with a bearer token (none when null).</summary>

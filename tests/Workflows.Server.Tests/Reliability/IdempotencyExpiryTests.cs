@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Workflows.Contracts.V1;
 using Workflows.Server.Tests.Infrastructure;
 
@@ -12,7 +13,7 @@ public sealed class IdempotencyExpiryTests
     [Fact]
     public async Task Run_KeyExpired_StartsNewJobAndKeepsTheOldOne()
     {
-        var clock = new AdjustableTimeProvider();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await InProcessServer.StartAsync(
             new Dictionary<string, string?> { ["Workflows:Jobs:IdempotencyKeyTtl"] = "01:00:00" }, clock);
         var auth = InProcessServer.Bearer(server.Token("default"));

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Workflows.Engine.Storage.InMemory;
+
+/// <summary>Registers the in-memory store.</summary>
+public static class InMemoryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="InMemoryStore"/> singleton, exposed as both <see cref="IJobStore"/> and
+    /// <see cref="IAppStore"/>, on the registered <see cref="TimeProvider"/> (the system clock when there is none).
+    /// Nothing survives the process: for tests and throwaway runs.
+    /// </summary>
+    public static IServiceCollection UseInMemoryStorage(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(provider => new InMemoryStore(provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<InMemoryStore>());
+        services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<InMemoryStore>());
+        return services;
+    }
+}
