@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Workflows.Blocks.Net;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Retention;
+using Workflows.Engine.Storage.InMemory;
 using Workflows.Server.Api;
 using Workflows.Server.Delivery;
 using Workflows.Storage.Postgres;
@@ -21,6 +22,7 @@ internal static class ServerExtensions
     {
         var storage = settings.Storage;
         return storage.IsPostgres ? services.UsePostgresStorage(storage.ConnectionString!)
+            : storage.IsInMemory ? services.UseInMemoryStorage()
             : services.UseSqliteStorage(settings.Paths.DatabasePath);
     }
 

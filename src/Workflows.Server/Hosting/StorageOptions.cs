@@ -18,6 +18,9 @@ public sealed class StorageOptions
     /// <summary>The PostgreSQL connection string (Npgsql syntax); required with <c>Postgres</c>, unused otherwise.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>Whether <see cref="Provider"/> is <c>InMemory</c>.</summary>
+    public bool IsInMemory => Provider.Equals("InMemory", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whether <see cref="Provider"/> names PostgreSQL (<c>Postgres</c> or <c>PostgreSQL</c>).</summary>
     public bool IsPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || Provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase);
 }
