@@ -15,17 +15,17 @@ public sealed partial class PostgresStore
     /// <inheritdoc />
     public Task<StoredApp?> GetAppAsync(string organizationId, string appId, CancellationToken cancellationToken) =>
         ReadAsync(
-            AppRows.SelectSql,
+            Sql.SelectApp,
             parameters => parameters.Text("org", organizationId).Text("id", appId),
-            static async (reader, ct) => (await AppRows.ReadAsync(reader, ct)).FirstOrDefault(),
+            static (reader, ct) => Rows.ReadFirstAsync(reader, RowMapper<PostgresColumns>.ReadApp, ct),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredApp>> ListAppsAsync(CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<StoredApp>>(
-            AppRows.ListSql,
+            Sql.ListApps,
             static _ => { },
-            static async (reader, ct) => await AppRows.ReadAsync(reader, ct),
+            static async (reader, ct) => await Rows.ReadAllAsync(reader, RowMapper<PostgresColumns>.ReadApp, ct),
             cancellationToken);
 
     /// <inheritdoc />

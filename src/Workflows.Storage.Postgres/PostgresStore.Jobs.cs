@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
-using Npgsql;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Storage;
 using Workflows.Storage.Postgres.Internal;
+using Map = Workflows.Storage.Relational.RowMapper<Workflows.Storage.Postgres.Internal.PostgresColumns>;
 
 namespace Workflows.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const int MaxPageSize = 500;
+    private static readonly StoreSql Sql = PostgresColumns.Sql;
 
     /// <inheritdoc />
     public Task CreateJobAsync(JobRecord job, IReadOnlyList<JobEvent> events, CancellationToken cancellationToken)
@@ -16,7 +16,7 @@ public sealed partial class PostgresStore
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(events);
         WriteValidation.ValidateNewJob(job, events);
-        return WriteAsync(PreparedJob.From(job, events), JobWrites.CreateJobAsync, cancellationToken);
+        return WriteAsync(JobInsert.From(job, events), JobWrites.CreateJobAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -24,10 +24,10 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         WriteValidation.ValidateCommit(commit);
-        var prepared = PreparedCommit.From(commit);
+        var prepared = CommitStatement.From(commit);
         return commit.Create is { } create
             ? WriteAsync(
-                (Job: PreparedJob.From(create.Job, create.Events), Commit: prepared),
+                (Job: JobInsert.From(create.Job, create.Events), Commit: prepared),
                 static async (session, state) => await JobWrites.CreateJobAsync(session, state.Job) && await JobWrites.CommitAsync(session, state.Commit),
                 cancellationToken,
                 commit.JobId)
@@ -37,46 +37,34 @@ public sealed partial class PostgresStore
     /// <inheritdoc />
     public Task<JobRecord?> GetJobAsync(string organizationId, Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync(
-            JobSql.SelectOrganizationJob,
+            Sql.SelectOrganizationJob,
             parameters => parameters.Uuid("id", jobId).Text("org", organizationId),
             ReadSingleJobAsync,
             cancellationToken);
 
     /// <inheritdoc />
     public Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken cancellationToken) =>
-        ReadAsync(JobSql.SelectJob, parameters => parameters.Uuid("id", jobId), ReadSingleJobAsync, cancellationToken);
+        ReadAsync(Sql.SelectJob, parameters => parameters.Uuid("id", jobId), ReadSingleJobAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<JobPage> ListJobsAsync(JobQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
-        var after = query.PageToken is null ? ((DateTimeOffset, Guid)?)null : PageToken.Parse(query.PageToken, nameof(query));
+        var listing = JobListing.From(query);
         return await ReadAsync(
-            after is null ? JobSql.ListFirstPage : JobSql.ListNextPage,
+            listing.Statement(Sql),
             parameters =>
             {
                 parameters
-                    .Text("org", query.OrganizationId)
-                    .Int("state", query.State is { } state ? (int)state : null)
-                    .TextArray("apps", query.AppIds?.ToArray())
-                    .Int("limit", pageSize + 1);
-                if (after is var (createdAt, id))
+                    .Text("org", listing.Query.OrganizationId)
+                    .Int("state", listing.State)
+                    .TextArray("apps", listing.Query.AppIds?.ToArray())
+                    .Int("limit", listing.Limit);
+                if (listing.After is { } after)
                 {
-                    parameters.Time("after_created", createdAt).Uuid("after_id", id);
+                    parameters.Time("after_created", after.CreatedAt).Uuid("after_id", after.JobId);
                 }
             },
-            async (reader, ct) =>
-            {
-                var jobs = await JobRows.ReadJobsAsync(reader, ct);
-                string? next = null;
-                if (jobs.Count > pageSize)
-                {
-                    jobs.RemoveAt(pageSize);
-                    next = PageToken.Create(jobs[^1].CreatedAt, jobs[^1].Id);
-                }
-                return new JobPage(jobs, next);
-            },
+            async (reader, ct) => listing.ToPage(await Rows.ReadAllAsync(reader, Map.ReadJob, ct)),
             cancellationToken);
     }
 
@@ -89,60 +77,44 @@ public sealed partial class PostgresStore
             return [];
         }
         return await ReadAsync<IReadOnlyList<JobEvent>>(
-            JobSql.SelectEvents,
+            Sql.SelectEvents,
             parameters => parameters.Uuid("job_id", jobId).BigInt("after", afterSequence).Int("limit", limit),
-            static async (reader, ct) =>
-            {
-                var events = new List<JobEvent>();
-                while (await reader.ReadAsync(ct))
-                {
-                    events.Add(JobRows.ReadEvent(reader));
-                }
-                return events;
-            },
+            static async (reader, ct) => await Rows.ReadAllAsync(reader, Map.ReadEvent, ct),
             cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, JsonNode?>> GetOutputsAsync(Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyDictionary<string, JsonNode?>>(
-            JobSql.SelectOutputs,
+            Sql.SelectOutputs,
             parameters => parameters.Uuid("job_id", jobId),
-            static async (reader, ct) => await JobRows.ReadOutputsAsync(reader, ct),
+            static async (reader, ct) => await Rows.ReadOutputsAsync(reader, ct),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JobPost>> GetPostsAsync(Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<JobPost>>(
-            JobSql.SelectPosts,
+            Sql.SelectPosts,
             parameters => parameters.Uuid("job_id", jobId),
-            static async (reader, ct) =>
-            {
-                var posts = new List<JobPost>();
-                while (await reader.ReadAsync(ct))
-                {
-                    posts.Add(JobRows.ReadPost(reader));
-                }
-                return posts;
-            },
+            static async (reader, ct) => await Rows.ReadAllAsync(reader, Map.ReadPost, ct),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<JobRecord>>(
-            JobSql.ListUnfinished,
+            Sql.ListUnfinished,
             static _ => { },
-            static async (reader, ct) => await JobRows.ReadJobsAsync(reader, ct),
+            static async (reader, ct) => await Rows.ReadAllAsync(reader, Map.ReadJob, ct),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<JobRecord?> FindByIdempotencyKeyAsync(string organizationId, string idempotencyKey, CancellationToken cancellationToken) =>
         ReadAsync(
-            JobSql.SelectByIdempotencyKey,
+            Sql.SelectByIdempotencyKey,
             parameters => parameters.Text("org", organizationId).Text("key", idempotencyKey),
             ReadSingleJobAsync,
             cancellationToken);
 
-    private static async Task<JobRecord?> ReadSingleJobAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken) ? JobRows.ReadJob(reader) : null;
+    private static Task<JobRecord?> ReadSingleJobAsync(Npgsql.NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        Rows.ReadFirstAsync(reader, Map.ReadJob, cancellationToken);
 }

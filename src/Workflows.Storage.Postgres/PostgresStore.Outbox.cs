@@ -28,9 +28,9 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken) =>
-        ReadAsync(
-            OutboxRows.ListForJobSql,
+        ReadAsync<IReadOnlyList<OutboxMessage>>(
+            Sql.ListDeliveries,
             parameters => parameters.Uuid("job_id", jobId),
-            OutboxRows.ReadAsync,
+            static async (reader, ct) => await Rows.ReadAllAsync(reader, RowMapper<PostgresColumns>.ReadOutboxMessage, ct),
             cancellationToken);
 }

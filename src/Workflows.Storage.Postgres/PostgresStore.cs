@@ -13,11 +13,8 @@ namespace Workflows.Storage.Postgres;
 public sealed partial class PostgresStore : IJobStore, IAppStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    // Serialises InitializeAsync and DisposeAsync. Never disposed: it must keep working for repeated DisposeAsync calls,
-    // and a SemaphoreSlim whose wait handle is never used holds no unmanaged resource.
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly StoreLifecycle _lifecycle = new();
     private PostgresWriter? _writer;
-    private bool _disposed;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
     public PostgresStore(PostgresStoreOptions options)
@@ -34,50 +31,26 @@ public sealed partial class PostgresStore : IJobStore, IAppStore, IAsyncDisposab
     /// Applies missing migrations (one node at a time, under an advisory lock) and starts the writer. Calling it again
     /// does nothing. Unlike the SQLite store it keeps the leases it finds: other nodes may be running those jobs.
     /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        _lifecycle.StartAsync(this, async ct =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_writer is not null)
+            await using (var connection = await _dataSource.OpenConnectionAsync(ct))
             {
-                return;
-            }
-            await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
-            {
-                await Schema.MigrateAsync(connection, cancellationToken);
+                await Schema.MigrateAsync(connection, ct);
             }
             _writer = new PostgresWriter(_dataSource);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Stops taking writes, commits the queued ones and closes every connection.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _lifecycle.WaitAsync();
-        try
+    public ValueTask DisposeAsync() =>
+        _lifecycle.DisposeAsync(async () =>
         {
-            if (_disposed)
-            {
-                return;
-            }
-            _disposed = true;
             if (_writer is not null)
             {
                 await _writer.DisposeAsync();
             }
             await _dataSource.DisposeAsync();
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+        });
 
     /// <summary>Same as <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
     public void Dispose()

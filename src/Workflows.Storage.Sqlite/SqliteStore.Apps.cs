@@ -15,18 +15,17 @@ public sealed partial class SqliteStore
     /// <inheritdoc />
     public async Task<StoredApp?> GetAppAsync(string organizationId, string appId, CancellationToken cancellationToken)
     {
-        var apps = await ReadAsync(
+        return await ReadAsync(
             (organizationId, appId),
-            static (connection, key) => AppRows.Read(
-                connection.Command(AppRows.SelectSql).Set("$org", key.organizationId).Set("$id", key.appId)),
+            static (connection, key) => connection.Command(Sql.SelectApp)
+                .Set("$org", key.organizationId).Set("$id", key.appId).ReadFirst(RowMapper<SqliteColumns>.ReadApp),
             cancellationToken);
-        return apps.Count == 0 ? null : apps[0];
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredApp>> ListAppsAsync(CancellationToken cancellationToken) =>
         ReadAsync<bool, IReadOnlyList<StoredApp>>(
-            true, static (connection, _) => AppRows.Read(connection.Command(AppRows.ListSql)), cancellationToken);
+            true, static (connection, _) => connection.Command(Sql.ListApps).ReadAll(RowMapper<SqliteColumns>.ReadApp), cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> DeleteAppAsync(string organizationId, string appId, CancellationToken cancellationToken) =>

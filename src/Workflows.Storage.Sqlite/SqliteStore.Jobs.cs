@@ -1,14 +1,14 @@
-using Microsoft.Data.Sqlite;
 using System.Text.Json.Nodes;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Storage;
 using Workflows.Storage.Sqlite.Internal;
+using Map = Workflows.Storage.Relational.RowMapper<Workflows.Storage.Sqlite.Internal.SqliteColumns>;
 
 namespace Workflows.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const int MaxPageSize = 500;
+    private static readonly StoreSql Sql = SqliteColumns.Sql;
 
     /// <inheritdoc />
     public Task CreateJobAsync(JobRecord job, IReadOnlyList<JobEvent> events, CancellationToken cancellationToken)
@@ -37,22 +37,44 @@ public sealed partial class SqliteStore
     public Task<JobRecord?> GetJobAsync(string organizationId, Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync(
             (organizationId, JobIds.ToText(jobId)),
-            static (connection, key) => JobRows.ReadSingleJob(
-                connection.Command(JobSql.SelectOrganizationJob).Set("$org", key.organizationId).Set("$id", key.Item2)),
+            static (connection, key) => connection.Command(Sql.SelectOrganizationJob)
+                .Set("$org", key.organizationId).Set("$id", key.Item2).ReadFirst(Map.ReadJob),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync(
             JobIds.ToText(jobId),
-            static (connection, id) => JobRows.ReadSingleJob(connection.Command(JobSql.SelectJob).Set("$id", id)),
+            static (connection, id) => connection.Command(Sql.SelectJob).Set("$id", id).ReadFirst(Map.ReadJob),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<JobPage> ListJobsAsync(JobQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return ReadAsync(query, static (connection, query) => ListJobs(connection, query), cancellationToken);
+        JobListing listing;
+        try
+        {
+            listing = JobListing.From(query);
+        }
+        catch (ArgumentException exception)
+        {
+            return Task.FromException<JobPage>(exception);
+        }
+        return ReadAsync(listing, static (connection, listing) =>
+        {
+            var command = connection.Command(listing.Statement(Sql));
+            if (listing.After is { } after)
+            {
+                command.Set("$after_created", UnixTime.ToMilliseconds(after.CreatedAt)).Set("$after_id", JobIds.ToText(after.JobId));
+            }
+            command
+                .Set("$org", listing.Query.OrganizationId)
+                .Set("$state", listing.State)
+                .Set("$apps", listing.Query.AppIds is { } apps ? StoredJson.WriteStrings(apps) : null)
+                .Set("$limit", listing.Limit);
+            return listing.ToPage(command.ReadAll(Map.ReadJob));
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -62,18 +84,9 @@ public sealed partial class SqliteStore
             static (connection, request) =>
             {
                 var (id, after, limit) = request;
-                var events = new List<JobEvent>();
-                if (limit <= 0)
-                {
-                    return events;
-                }
-                using var reader = connection.Command(JobSql.SelectEvents)
-                    .Set("$job_id", id).Set("$after", after).Set("$limit", limit).ExecuteReader();
-                while (reader.Read())
-                {
-                    events.Add(JobRows.ReadEvent(reader));
-                }
-                return events;
+                return limit <= 0
+                    ? []
+                    : connection.Command(Sql.SelectEvents).Set("$job_id", id).Set("$after", after).Set("$limit", limit).ReadAll(Map.ReadEvent);
             },
             cancellationToken);
 
@@ -81,65 +94,30 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyDictionary<string, JsonNode?>> GetOutputsAsync(Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync<string, IReadOnlyDictionary<string, JsonNode?>>(
             JobIds.ToText(jobId),
-            static (connection, id) => JobRows.ReadOutputs(connection.Command(JobSql.SelectOutputs).Set("$job_id", id)),
+            static (connection, id) =>
+            {
+                using var reader = connection.Command(Sql.SelectOutputs).Set("$job_id", id).ExecuteReader();
+                return Rows.ReadOutputs(reader);
+            },
             cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JobPost>> GetPostsAsync(Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync<string, IReadOnlyList<JobPost>>(
             JobIds.ToText(jobId),
-            static (connection, id) =>
-            {
-                var posts = new List<JobPost>();
-                using var reader = connection.Command(JobSql.SelectPosts).Set("$job_id", id).ExecuteReader();
-                while (reader.Read())
-                {
-                    posts.Add(JobRows.ReadPost(reader));
-                }
-                return posts;
-            },
+            static (connection, id) => connection.Command(Sql.SelectPosts).Set("$job_id", id).ReadAll(Map.ReadPost),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken) =>
         ReadAsync<bool, IReadOnlyList<JobRecord>>(
-            true, static (connection, _) => JobRows.ReadJobs(connection.Command(JobSql.ListUnfinished)), cancellationToken);
+            true, static (connection, _) => connection.Command(Sql.ListUnfinished).ReadAll(Map.ReadJob), cancellationToken);
 
     /// <inheritdoc />
     public Task<JobRecord?> FindByIdempotencyKeyAsync(string organizationId, string idempotencyKey, CancellationToken cancellationToken) =>
         ReadAsync(
             (organizationId, idempotencyKey),
-            static (connection, key) => JobRows.ReadSingleJob(
-                connection.Command(JobSql.SelectByIdempotencyKey).Set("$org", key.organizationId).Set("$key", key.idempotencyKey)),
+            static (connection, key) => connection.Command(Sql.SelectByIdempotencyKey)
+                .Set("$org", key.organizationId).Set("$key", key.idempotencyKey).ReadFirst(Map.ReadJob),
             cancellationToken);
-
-    private static JobPage ListJobs(CachedConnection connection, JobQuery query)
-    {
-        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
-        SqliteCommand command;
-        if (query.PageToken is null)
-        {
-            command = connection.Command(JobSql.ListFirstPage);
-        }
-        else
-        {
-            var (createdAt, id) = PageToken.Parse(query.PageToken, nameof(query));
-            command = connection.Command(JobSql.ListNextPage).Set("$after_created", createdAt).Set("$after_id", id);
-        }
-        command
-            .Set("$org", query.OrganizationId)
-            .Set("$state", query.State is { } state ? (int)state : null)
-            .Set("$apps", query.AppIds is { } apps ? StoredJson.WriteStrings(apps) : null)
-            .Set("$limit", pageSize + 1);
-
-        var jobs = JobRows.ReadJobs(command);
-        string? next = null;
-        if (jobs.Count > pageSize)
-        {
-            jobs.RemoveAt(pageSize);
-            var last = jobs[^1];
-            next = PageToken.Create(UnixTime.ToMilliseconds(last.CreatedAt), JobIds.ToText(last.Id));
-        }
-        return new JobPage(jobs, next);
-    }
 }

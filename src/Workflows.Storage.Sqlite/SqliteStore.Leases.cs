@@ -31,8 +31,8 @@ public sealed partial class SqliteStore
                 }
                 foreach (var id in ids)
                 {
-                    claimed.AddRange(JobRows.ReadJobs(
-                        connection.Command(JobSql.TakeLease).Set("$id", id).Set("$owner", owner).Set("$until", until)));
+                    claimed.AddRange(connection.Command(JobSql.TakeLease)
+                        .Set("$id", id).Set("$owner", owner).Set("$until", until).ReadAll(RowMapper<SqliteColumns>.ReadJob));
                 }
                 return claimed;
             },

@@ -30,6 +30,6 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken) =>
         ReadAsync<string, IReadOnlyList<OutboxMessage>>(
             JobIds.ToText(jobId),
-            static (connection, id) => OutboxRows.Read(connection.Command(OutboxRows.ListForJobSql).Set("$job_id", id)),
+            static (connection, id) => connection.Command(Sql.ListDeliveries).Set("$job_id", id).ReadAll(RowMapper<SqliteColumns>.ReadOutboxMessage),
             cancellationToken);
 }

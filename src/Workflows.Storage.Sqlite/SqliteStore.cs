@@ -11,12 +11,9 @@ public sealed partial class SqliteStore : IJobStore, IAppStore, IAsyncDisposable
 {
     private readonly SqliteStoreOptions _options;
     private readonly ReadConnectionPool _readers;
-    // Serialises InitializeAsync and DisposeAsync. Never disposed: it must keep working for repeated DisposeAsync calls,
-    // and a SemaphoreSlim whose wait handle is never used holds no unmanaged resource.
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly StoreLifecycle _lifecycle = new();
     private CachedConnection? _writerConnection;
     private SqliteWriter? _writer;
-    private bool _disposed;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
     public SqliteStore(SqliteStoreOptions options)
@@ -41,16 +38,9 @@ public sealed partial class SqliteStore : IJobStore, IAppStore, IAsyncDisposable
     /// the leases and node heartbeats a previous process left (a SQLite file serves one node) and starts the writer.
     /// Calling it again does nothing.
     /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        _lifecycle.StartAsync(this, _ =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_writer is not null)
-            {
-                return;
-            }
             if (Path.GetDirectoryName(_options.DatabasePath) is { Length: > 0 } directory)
             {
                 Directory.CreateDirectory(directory);
@@ -70,36 +60,20 @@ public sealed partial class SqliteStore : IJobStore, IAppStore, IAsyncDisposable
             }
             _writerConnection = connection;
             _writer = new SqliteWriter(connection);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+            return Task.CompletedTask;
+        }, cancellationToken);
 
     /// <summary>Stops taking writes, commits the queued ones and closes every connection.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _lifecycle.WaitAsync();
-        try
+    public ValueTask DisposeAsync() =>
+        _lifecycle.DisposeAsync(async () =>
         {
-            if (_disposed)
-            {
-                return;
-            }
-            _disposed = true;
             if (_writer is not null)
             {
                 await _writer.DisposeAsync();
             }
             _writerConnection?.Dispose();
             _readers.Dispose();
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+        });
 
     /// <summary>Same as <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
     public void Dispose()

@@ -1,14 +1,13 @@
 using Npgsql;
-using Workflows.Engine.Jobs;
 
 namespace Workflows.Storage.Postgres.Internal;
 
 /// <summary>Binds events as one array per column, for the <c>unnest(@e_…)</c> of a job write.</summary>
 internal static class EventColumns
 {
-    public static void Bind(NpgsqlParameterCollection parameters, IReadOnlyList<JobEvent> events)
+    public static void Bind(NpgsqlParameterCollection parameters, PreparedEvent[] events)
     {
-        var count = events.Count;
+        var count = events.Length;
         var seq = new long[count];
         var type = new string?[count];
         var time = new DateTimeOffset[count];
@@ -21,7 +20,7 @@ internal static class EventColumns
         var data = new string?[count];
         for (var i = 0; i < count; i++)
         {
-            var e = events[i];
+            var e = events[i].Event;
             seq[i] = e.Sequence;
             type[i] = e.Type;
             time[i] = e.Time;
@@ -29,9 +28,9 @@ internal static class EventColumns
             blockType[i] = e.BlockType;
             text[i] = e.Text;
             duration[i] = e.Duration?.Ticks;
-            output[i] = StoredJson.WriteOrNull(e.Output);
+            output[i] = events[i].Output;
             error[i] = e.Error;
-            data[i] = StoredJson.WriteOrNull(e.Data);
+            data[i] = events[i].Data;
         }
         parameters
             .BigIntArray("e_seq", seq)

@@ -1,20 +1,14 @@
 namespace Workflows.Storage.Postgres.Internal;
 
-/// <summary>SQL over jobs, job_events, block_outputs, posts and nodes. Npgsql prepares the hot ones automatically.</summary>
+/// <summary>
+/// The PostgreSQL-only SQL over jobs, job_events, block_outputs, posts and nodes (the rest is <see cref="PostgresColumns.Sql"/>).
+/// Npgsql prepares the hot ones automatically.
+/// </summary>
 internal static class JobSql
 {
-    /// <summary>The jobs columns in the order <see cref="JobRows.ReadJob"/> reads them.</summary>
-    public const string JobColumns =
-        "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
-        "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
-        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at";
+    private const string JobColumns = StoreSql.JobColumns;
 
-    public const string EventColumns = "job_id, seq, type, time, block_id, block_type, text, duration_ticks, output, error, data";
-
-    /// <summary>Frees an expired idempotency key for the job about to take it over (no change when it has not expired).</summary>
-    public const string ReleaseExpiredIdempotencyKey =
-        "UPDATE jobs SET idempotency_key = NULL, idempotency_fingerprint = NULL, idempotency_expires_at = NULL " +
-        "WHERE org = @org AND idempotency_key = @key AND idempotency_expires_at <= @now";
+    private const string EventColumns = StoreSql.EventColumns;
 
     /// <summary>
     /// The job, its first events and the wake-up for other nodes, in one statement. The events' foreign key is checked at
@@ -107,34 +101,4 @@ internal static class JobSql
         "ORDER BY finished_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
         "deleted AS (DELETE FROM jobs WHERE id IN (SELECT id FROM doomed) RETURNING id) " +
         "SELECT d.id FROM doomed d JOIN deleted USING (id) ORDER BY d.finished_at, d.id";
-
-    public const string SelectJob = "SELECT " + JobColumns + " FROM jobs WHERE id = @id";
-
-    public const string SelectOrganizationJob = "SELECT " + JobColumns + " FROM jobs WHERE id = @id AND org = @org";
-
-    public const string SelectByIdempotencyKey =
-        "SELECT " + JobColumns + " FROM jobs WHERE org = @org AND idempotency_key = @key";
-
-    // Filters are optional through NULL parameters so one prepared statement serves every combination; the
-    // (org, created_at DESC, id DESC) index gives the order, and the cursor is a row-value range so deep pages stay cheap.
-    private const string ListFilters =
-        "FROM jobs WHERE org = @org AND (@state IS NULL OR state = @state) AND (@apps IS NULL OR app_id = ANY(@apps)) ";
-
-    public const string ListFirstPage =
-        "SELECT " + JobColumns + " " + ListFilters + "ORDER BY created_at DESC, id DESC LIMIT @limit";
-
-    public const string ListNextPage =
-        "SELECT " + JobColumns + " " + ListFilters + "AND (created_at, id) < (@after_created, @after_id) " +
-        "ORDER BY created_at DESC, id DESC LIMIT @limit";
-
-    public const string ListUnfinished =
-        "SELECT " + JobColumns + " FROM jobs WHERE state IN (1, 2) ORDER BY created_at, id";
-
-    public const string SelectEvents =
-        "SELECT " + EventColumns + " FROM job_events WHERE job_id = @job_id AND seq > @after ORDER BY seq LIMIT @limit";
-
-    public const string SelectOutputs = "SELECT block_id, output FROM block_outputs WHERE job_id = @job_id";
-
-    public const string SelectPosts =
-        "SELECT id, block_id, role, content, time FROM posts WHERE job_id = @job_id ORDER BY idx";
 }

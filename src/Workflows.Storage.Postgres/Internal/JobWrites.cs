@@ -10,7 +10,7 @@ internal static class JobWrites
     private const string IdempotencyIndex = "jobs_org_idempotency";
     private const string PrimaryKey = "jobs_pkey";
 
-    public static async Task<bool> CreateJobAsync(WriteSession session, PreparedJob prepared)
+    public static async Task<bool> CreateJobAsync(WriteSession session, JobInsert prepared)
     {
         await using var batch = session.CreateBatch();
         if (prepared.ReleaseKey is { } releaseKey)
@@ -26,20 +26,17 @@ internal static class JobWrites
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation &&
                                                   exception.ConstraintName == IdempotencyIndex)
         {
-            // Two starts raced past the idempotency lookup; the loser finds the winner's job by the key.
-            throw new ConcurrencyException(
-                $"Organisation {prepared.Job.OrganizationId} already has a job with idempotency key '{prepared.Job.IdempotencyKey}'.",
-                exception);
+            throw StoreErrors.DuplicateIdempotencyKey(prepared.Job, exception);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation &&
                                                   exception.ConstraintName == PrimaryKey)
         {
-            throw new InvalidOperationException($"Job {prepared.Job.Id} already exists.", exception);
+            throw StoreErrors.DuplicateJob(prepared.Job, exception);
         }
         return true;
     }
 
-    public static async Task<bool> CommitAsync(WriteSession session, PreparedCommit prepared)
+    public static async Task<bool> CommitAsync(WriteSession session, CommitStatement prepared)
     {
         var commit = prepared.Commit;
         await using var batch = session.CreateBatch();
@@ -52,12 +49,9 @@ internal static class JobWrites
         }
         if (reader.IsDBNull(2))
         {
-            throw new KeyNotFoundException($"Job {commit.JobId} does not exist.");
+            throw StoreErrors.JobNotFound(commit.JobId);
         }
-        var stored = reader.GetInt64(2);
-        throw stored != commit.ExpectedSequence
-            ? new ConcurrencyException($"Job {commit.JobId} is at sequence {stored}, but the commit expected {commit.ExpectedSequence}.")
-            : new ConcurrencyException($"Job {commit.JobId} is leased to {reader.GetNullableString(3) ?? "no node"}, not to {commit.LeaseOwner}.");
+        throw StoreErrors.CommitRejected(commit, reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
 
     public static async Task<IReadOnlyList<JobRecord>> ClaimAsync(
@@ -68,7 +62,7 @@ internal static class JobWrites
         command.Parameters.Text("owner", claim.Owner).Time("now", claim.Now).Time("until", claim.Until).Int("limit", claim.Max);
         batch.BatchCommands.Add(command);
         await using var reader = await session.ExecuteReaderAsync(batch);
-        return await JobRows.ReadJobsAsync(reader, CancellationToken.None);
+        return await Rows.ReadAllAsync(reader, RowMapper<PostgresColumns>.ReadJob, CancellationToken.None);
     }
 
     public static async Task<IReadOnlyList<Guid>> RenewAsync(

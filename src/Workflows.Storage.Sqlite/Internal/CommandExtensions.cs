@@ -12,15 +12,17 @@ internal static class CommandExtensions
         return command;
     }
 
-    public static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    /// <summary>Runs the query and maps its first row, or default when there is none.</summary>
+    public static T? ReadFirst<T>(this SqliteCommand command, Func<System.Data.Common.DbDataReader, T> map)
+    {
+        using var reader = command.ExecuteReader();
+        return Rows.ReadFirst(reader, map);
+    }
 
-    public static long? GetNullableInt64(this SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    public static DateTimeOffset GetTime(this SqliteDataReader reader, int ordinal) =>
-        UnixTime.FromMilliseconds(reader.GetInt64(ordinal));
-
-    public static DateTimeOffset? GetNullableTime(this SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : UnixTime.FromMilliseconds(reader.GetInt64(ordinal));
+    /// <summary>Runs the query and maps every row.</summary>
+    public static List<T> ReadAll<T>(this SqliteCommand command, Func<System.Data.Common.DbDataReader, T> map)
+    {
+        using var reader = command.ExecuteReader();
+        return Rows.ReadAll(reader, map);
+    }
 }

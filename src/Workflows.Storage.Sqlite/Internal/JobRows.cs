@@ -1,90 +1,14 @@
-using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
-using Workflows.Engine.Jobs;
-
 namespace Workflows.Storage.Sqlite.Internal;
 
-/// <summary>Maps job, event and post rows to records and back.</summary>
+/// <summary>Binds job and event rows; reading them is the shared <see cref="RowMapper{TColumns}"/>.</summary>
 internal static class JobRows
 {
-    /// <summary>Reads a row selected with <see cref="JobSql.JobColumns"/>.</summary>
-    public static JobRecord ReadJob(SqliteDataReader reader) => new()
-    {
-        Id = JobIds.Parse(reader.GetString(0)),
-        OrganizationId = reader.GetString(1),
-        AppId = reader.GetString(2),
-        Workflow = reader.GetString(3),
-        WorkflowTitle = reader.GetString(4),
-        State = (JobState)reader.GetInt32(5),
-        Variables = StoredJson.ParseObject(reader.GetString(6)),
-        CreatedAt = reader.GetTime(7),
-        StartedAt = reader.GetNullableTime(8),
-        FinishedAt = reader.GetNullableTime(9),
-        Result = StoredJson.Parse(reader.GetNullableString(10)),
-        Error = reader.GetNullableString(11),
-        LastSequence = reader.GetInt64(12),
-        CreatedBy = reader.GetString(13),
-        CallbackUrl = reader.GetNullableString(14),
-        ProgressUrl = reader.GetNullableString(15),
-        IdempotencyKey = reader.GetNullableString(16),
-        Dialect = reader.GetString(17),
-        ParentJobId = reader.GetNullableString(18) is { } parent ? JobIds.Parse(parent) : null,
-        IdempotencyFingerprint = reader.GetNullableString(19),
-        IdempotencyExpiresAt = reader.GetNullableTime(20),
-        LeaseOwner = reader.GetNullableString(21),
-        LeaseExpiresAt = reader.GetNullableTime(22),
-    };
-
-    public static JobRecord? ReadSingleJob(SqliteCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadJob(reader) : null;
-    }
-
-    public static List<JobRecord> ReadJobs(SqliteCommand command)
-    {
-        var jobs = new List<JobRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            jobs.Add(ReadJob(reader));
-        }
-        return jobs;
-    }
-
-    /// <summary>Reads a row selected with <see cref="JobSql.EventColumns"/>.</summary>
-    public static JobEvent ReadEvent(SqliteDataReader reader) =>
-        new(JobIds.Parse(reader.GetString(0)), reader.GetInt64(1), reader.GetString(2), reader.GetTime(3))
-        {
-            BlockId = reader.GetNullableString(4),
-            BlockType = reader.GetNullableString(5),
-            Text = reader.GetNullableString(6),
-            Duration = reader.GetNullableInt64(7) is { } ticks ? TimeSpan.FromTicks(ticks) : null,
-            Output = StoredJson.Parse(reader.GetNullableString(8)),
-            Error = reader.GetNullableString(9),
-            Data = StoredJson.ParseObjectOrNull(reader.GetNullableString(10)),
-        };
-
-    public static Dictionary<string, JsonNode?> ReadOutputs(SqliteCommand command)
-    {
-        var outputs = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            outputs[reader.GetString(0)] = StoredJson.Parse(reader.GetString(1));
-        }
-        return outputs;
-    }
-
-    public static JobPost ReadPost(SqliteDataReader reader) =>
-        new(reader.GetString(0), reader.GetNullableString(1), reader.GetString(2), reader.GetString(3), reader.GetTime(4));
-
     /// <summary>Binds every jobs column of <see cref="JobSql.InsertJob"/>.</summary>
-    public static void BindJob(RawStatement command, PreparedJob prepared)
+    public static void BindJob(RawStatement command, string id, PreparedJob prepared)
     {
         var job = prepared.Job;
         command
-            .Set("$id", prepared.Id)
+            .Set("$id", id)
             .Set("$org", job.OrganizationId)
             .Set("$app_id", job.AppId)
             .Set("$workflow", job.Workflow)

@@ -10,10 +10,11 @@ internal static class JobWrites
 
     public static bool CreateJob(CachedConnection connection, PreparedJob prepared)
     {
+        var id = JobIds.ToText(prepared.Job.Id);
         if (prepared.Job.IdempotencyKey is { } key)
         {
             // An expired key moves to the new job; the writer's savepoint undoes this if the insert below fails.
-            connection.Statement(JobSql.ReleaseExpiredIdempotencyKey)
+            connection.Statement(SqliteColumns.Sql.ReleaseExpiredIdempotencyKey)
                 .Set("$org", prepared.Job.OrganizationId)
                 .Set("$key", key)
                 .Set("$now", UnixTime.ToMilliseconds(prepared.Job.CreatedAt))
@@ -21,7 +22,7 @@ internal static class JobWrites
         }
 
         var insert = connection.Statement(JobSql.InsertJob);
-        JobRows.BindJob(insert, prepared);
+        JobRows.BindJob(insert, id, prepared);
         try
         {
             insert.ExecuteNonQuery();
@@ -29,30 +30,27 @@ internal static class JobWrites
         catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint &&
                                                  exception.Message.Contains("idempotency_key", StringComparison.Ordinal))
         {
-            // Two starts raced past the idempotency lookup; the loser finds the winner's job by the key.
-            throw new ConcurrencyException(
-                $"Organisation {prepared.Job.OrganizationId} already has a job with idempotency key '{prepared.Job.IdempotencyKey}'.",
-                exception);
+            throw StoreErrors.DuplicateIdempotencyKey(prepared.Job, exception);
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint &&
                                                  exception.Message.Contains("jobs.id", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"Job {prepared.Job.Id} already exists.", exception);
+            throw StoreErrors.DuplicateJob(prepared.Job, exception);
         }
 
-        InsertEvents(connection, prepared.Id, prepared.Events);
+        InsertEvents(connection, id, prepared.Events);
         return true;
     }
 
     public static bool Commit(CachedConnection connection, PreparedCommit prepared)
     {
         var commit = prepared.Commit;
-        var lastSequence = prepared.Events.Length == 0 ? commit.ExpectedSequence : prepared.Events[^1].Event.Sequence;
+        var jobId = JobIds.ToText(commit.JobId);
 
         var advance = connection.Statement(JobSql.AdvanceJob)
-            .Set("$id", prepared.JobId)
+            .Set("$id", jobId)
             .Set("$expected", commit.ExpectedSequence)
-            .Set("$last_sequence", lastSequence)
+            .Set("$last_sequence", prepared.LastSequence)
             .Set("$state", commit.State is { } state ? (int)state : null)
             .Set("$started_at", UnixTime.ToMilliseconds(commit.StartedAt))
             .Set("$finished_at", UnixTime.ToMilliseconds(commit.FinishedAt))
@@ -61,23 +59,20 @@ internal static class JobWrites
             .Set("$lease_owner", commit.LeaseOwner);
         if (advance.ExecuteNonQuery() == 0)
         {
-            using var reader = connection.Command(JobSql.SelectLastSequence).Set("$id", prepared.JobId).ExecuteReader();
+            using var reader = connection.Command(JobSql.SelectLastSequence).Set("$id", jobId).ExecuteReader();
             if (!reader.Read())
             {
-                throw new KeyNotFoundException($"Job {commit.JobId} does not exist.");
+                throw StoreErrors.JobNotFound(commit.JobId);
             }
-            var stored = reader.GetInt64(0);
-            throw stored != commit.ExpectedSequence
-                ? new ConcurrencyException($"Job {commit.JobId} is at sequence {stored}, but the commit expected {commit.ExpectedSequence}.")
-                : new ConcurrencyException($"Job {commit.JobId} is leased to {reader.GetNullableString(1) ?? "no node"}, not to {commit.LeaseOwner}.");
+            throw StoreErrors.CommitRejected(commit, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
         }
 
-        InsertEvents(connection, prepared.JobId, prepared.Events);
+        InsertEvents(connection, jobId, prepared.Events);
 
         foreach (var (blockId, output) in prepared.Outputs)
         {
             connection.Statement(JobSql.UpsertOutput)
-                .Set("$job_id", prepared.JobId)
+                .Set("$job_id", jobId)
                 .Set("$block_id", blockId)
                 .Set("$output", output)
                 .ExecuteNonQuery();
@@ -85,11 +80,11 @@ internal static class JobWrites
 
         if (commit.Posts.Count > 0)
         {
-            var index = connection.Statement(JobSql.LastPostIndex).Set("$job_id", prepared.JobId).ExecuteScalarInt64();
+            var index = connection.Statement(JobSql.LastPostIndex).Set("$job_id", jobId).ExecuteScalarInt64();
             foreach (var post in commit.Posts)
             {
                 connection.Statement(JobSql.InsertPost)
-                    .Set("$job_id", prepared.JobId)
+                    .Set("$job_id", jobId)
                     .Set("$idx", ++index)
                     .Set("$id", post.Id)
                     .Set("$block_id", post.BlockId)

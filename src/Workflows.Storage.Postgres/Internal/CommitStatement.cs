@@ -4,12 +4,12 @@ using Workflows.Engine.Storage;
 namespace Workflows.Storage.Postgres.Internal;
 
 /// <summary>
-/// A commit as one ready-bound statement (<see cref="JobSql.Commit"/>), built on the caller's thread; the writer sends a
-/// copy per attempt.
+/// A commit as one ready-bound statement (<see cref="JobSql.Commit"/>), built on the caller's thread from the shared
+/// <see cref="PreparedCommit"/>; the writer sends a copy per attempt.
 /// </summary>
-internal sealed class PreparedCommit
+internal sealed class CommitStatement
 {
-    private PreparedCommit(JobCommit commit, NpgsqlBatchCommand statement)
+    private CommitStatement(JobCommit commit, NpgsqlBatchCommand statement)
     {
         Commit = commit;
         Statement = statement;
@@ -19,9 +19,10 @@ internal sealed class PreparedCommit
 
     public NpgsqlBatchCommand Statement { get; }
 
-    public static PreparedCommit From(JobCommit commit)
+    public static CommitStatement From(JobCommit commit)
     {
-        var lastSequence = commit.Events.Count == 0 ? commit.ExpectedSequence : commit.Events[^1].Sequence;
+        var prepared = PreparedCommit.From(commit);
+        var lastSequence = prepared.LastSequence;
         var statement = new NpgsqlBatchCommand(JobSql.Commit);
         statement.Parameters
             .Uuid("id", commit.JobId)
@@ -30,26 +31,25 @@ internal sealed class PreparedCommit
             .Int("state", commit.State is { } state ? (int)state : null)
             .Time("started_at", commit.StartedAt)
             .Time("finished_at", commit.FinishedAt)
-            .Text("result", StoredJson.WriteOrNull(commit.Result))
+            .Text("result", prepared.Result)
             .Text("error", commit.Error)
             .Text("lease_owner", commit.LeaseOwner)
             .Text("notification", JobNotifications.Format(commit.JobId, lastSequence));
-        EventColumns.Bind(statement.Parameters, commit.Events);
-        BindOutputs(statement.Parameters, commit.Outputs);
+        EventColumns.Bind(statement.Parameters, prepared.Events);
+        BindOutputs(statement.Parameters, prepared.Outputs);
         BindPosts(statement.Parameters, commit.Posts);
         BindOutbox(statement.Parameters, commit.Outbox);
-        return new PreparedCommit(commit, statement);
+        return new CommitStatement(commit, statement);
     }
 
-    private static void BindOutputs(NpgsqlParameterCollection parameters, IReadOnlyList<BlockOutput> outputs)
+    private static void BindOutputs(NpgsqlParameterCollection parameters, (string BlockId, string Output)[] outputs)
     {
         // One statement may not upsert the same row twice; a block checkpointed twice in one commit keeps its last output,
         // as it would with the outputs applied one after the other.
         var last = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var output in outputs)
+        foreach (var (blockId, output) in outputs)
         {
-            // A JSON null output is a real checkpoint ("ran, produced null"), so it is stored as the text null.
-            last[output.BlockId] = StoredJson.Write(output.Output);
+            last[blockId] = output;
         }
         parameters
             .TextArray("o_block_id", [.. last.Keys])

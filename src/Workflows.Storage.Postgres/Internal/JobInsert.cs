@@ -4,12 +4,13 @@ using Workflows.Engine.Jobs;
 namespace Workflows.Storage.Postgres.Internal;
 
 /// <summary>
-/// A new job and its first events as ready-bound commands, built on the caller's thread (JSON included) so the writer
+/// A new job and its first events as ready-bound commands, built on the caller's thread from the shared
+/// <see cref="PreparedJob"/> (JSON included) so the writer
 /// only sends copies of them (a copy per attempt: the writer may run a group again on a new connection).
 /// </summary>
-internal sealed class PreparedJob
+internal sealed class JobInsert
 {
-    private PreparedJob(JobRecord job, NpgsqlBatchCommand? releaseKey, NpgsqlBatchCommand insert)
+    private JobInsert(JobRecord job, NpgsqlBatchCommand? releaseKey, NpgsqlBatchCommand insert)
     {
         Job = job;
         ReleaseKey = releaseKey;
@@ -23,12 +24,13 @@ internal sealed class PreparedJob
 
     public NpgsqlBatchCommand Insert { get; }
 
-    public static PreparedJob From(JobRecord job, IReadOnlyList<JobEvent> events)
+    public static JobInsert From(JobRecord job, IReadOnlyList<JobEvent> events)
     {
+        var prepared = PreparedJob.From(job, events);
         NpgsqlBatchCommand? releaseKey = null;
         if (job.IdempotencyKey is { } key)
         {
-            releaseKey = new NpgsqlBatchCommand(JobSql.ReleaseExpiredIdempotencyKey);
+            releaseKey = new NpgsqlBatchCommand(PostgresColumns.Sql.ReleaseExpiredIdempotencyKey);
             releaseKey.Parameters.Text("org", job.OrganizationId).Text("key", key).Time("now", job.CreatedAt);
         }
 
@@ -40,11 +42,11 @@ internal sealed class PreparedJob
             .Text("workflow", job.Workflow)
             .Text("workflow_title", job.WorkflowTitle)
             .Int("state", (int)job.State)
-            .Text("variables", StoredJson.Write(job.Variables))
+            .Text("variables", prepared.Variables)
             .Time("created_at", job.CreatedAt)
             .Time("started_at", job.StartedAt)
             .Time("finished_at", job.FinishedAt)
-            .Text("result", StoredJson.WriteOrNull(job.Result))
+            .Text("result", prepared.Result)
             .Text("error", job.Error)
             .BigInt("last_sequence", job.LastSequence)
             .Text("created_by", job.CreatedBy)
@@ -58,7 +60,7 @@ internal sealed class PreparedJob
             .Text("lease_owner", job.LeaseOwner)
             .Time("lease_expires_at", job.LeaseExpiresAt)
             .Text("notification", JobNotifications.Format(job.Id, job.LastSequence));
-        EventColumns.Bind(insert.Parameters, events);
-        return new PreparedJob(job, releaseKey, insert);
+        EventColumns.Bind(insert.Parameters, prepared.Events);
+        return new JobInsert(job, releaseKey, insert);
     }
 }

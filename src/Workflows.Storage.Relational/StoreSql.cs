@@ -1,0 +1,121 @@
+namespace Workflows.Storage.Relational;
+
+/// <summary>
+/// The statements every SQL store runs in the same words, written in one store's <see cref="SqlDialect"/>. Built once
+/// per store; the column lists are in the order <see cref="RowMapper{TColumns}"/> reads them.
+/// </summary>
+public sealed class StoreSql
+{
+    /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
+    public const string JobColumns =
+        "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
+        "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
+        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at";
+
+    /// <summary>The job_events columns, in the order <see cref="RowMapper{TColumns}.ReadEvent"/> reads them.</summary>
+    public const string EventColumns = "job_id, seq, type, time, block_id, block_type, text, duration_ticks, output, error, data";
+
+    /// <summary>The posts columns, in the order <see cref="RowMapper{TColumns}.ReadPost"/> reads them.</summary>
+    public const string PostColumns = "id, block_id, role, content, time";
+
+    /// <summary>The apps columns, in the order <see cref="RowMapper{TColumns}.ReadApp"/> reads them.</summary>
+    public const string AppColumns = "org, id, name, slug, description, workflows, updated_at";
+
+    /// <summary>The outbox columns, in the order <see cref="RowMapper{TColumns}.ReadOutboxMessage"/> reads them.</summary>
+    public const string OutboxColumns =
+        "id, delivery_id, job_id, org, kind, url, payload, attempts, next_attempt_at, created_at, last_error, status, last_attempt_at";
+
+    /// <summary>Writes the statements in <paramref name="dialect"/>.</summary>
+    public StoreSql(SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        string P(string name) => dialect.Parameter(name);
+
+        SelectJob = $"SELECT {JobColumns} FROM jobs WHERE id = {P("id")}";
+        SelectOrganizationJob = $"SELECT {JobColumns} FROM jobs WHERE id = {P("id")} AND org = {P("org")}";
+        SelectByIdempotencyKey = $"SELECT {JobColumns} FROM jobs WHERE org = {P("org")} AND idempotency_key = {P("key")}";
+        ReleaseExpiredIdempotencyKey =
+            "UPDATE jobs SET idempotency_key = NULL, idempotency_fingerprint = NULL, idempotency_expires_at = NULL " +
+            $"WHERE org = {P("org")} AND idempotency_key = {P("key")} AND idempotency_expires_at <= {P("now")}";
+
+        // Filters are optional through NULL parameters so one prepared statement serves every combination; the
+        // (org, created_at, id) index gives the order, and the cursor is a row-value range so deep pages stay cheap.
+        var filters =
+            $"FROM jobs WHERE org = {P("org")} AND ({P("state")} IS NULL OR state = {P("state")}) " +
+            $"AND ({P("apps")} IS NULL OR {dialect.AppIdInList}) ";
+        ListFirstPage = $"SELECT {JobColumns} {filters}ORDER BY created_at DESC, id DESC LIMIT {P("limit")}";
+        ListNextPage =
+            $"SELECT {JobColumns} {filters}AND (created_at, id) < ({P("after_created")}, {P("after_id")}) " +
+            $"ORDER BY created_at DESC, id DESC LIMIT {P("limit")}";
+        ListUnfinished = $"SELECT {JobColumns} FROM jobs WHERE state IN (1, 2) ORDER BY created_at, id";
+
+        SelectEvents =
+            $"SELECT {EventColumns} FROM job_events WHERE job_id = {P("job_id")} AND seq > {P("after")} ORDER BY seq LIMIT {P("limit")}";
+        SelectOutputs = $"SELECT block_id, output FROM block_outputs WHERE job_id = {P("job_id")}";
+        SelectPosts = $"SELECT {PostColumns} FROM posts WHERE job_id = {P("job_id")} ORDER BY idx";
+
+        UpsertApp =
+            $"INSERT INTO apps ({AppColumns}) VALUES ({P("org")}, {P("id")}, {P("name")}, {P("slug")}, {P("description")}, " +
+            $"{P("workflows")}, {P("updated_at")}) " +
+            "ON CONFLICT (org, id) DO UPDATE SET name = excluded.name, slug = excluded.slug, " +
+            "description = excluded.description, workflows = excluded.workflows, updated_at = excluded.updated_at";
+        DeleteApp = $"DELETE FROM apps WHERE org = {P("org")} AND id = {P("id")}";
+        SelectApp = $"SELECT {AppColumns} FROM apps WHERE org = {P("org")} AND id = {P("id")}";
+        ListApps = $"SELECT {AppColumns} FROM apps ORDER BY org, id";
+
+        RecordDeliveryAttempt =
+            $"UPDATE outbox SET attempts = attempts + 1, last_error = {P("error")}, last_attempt_at = {P("attempted_at")}, " +
+            $"status = CASE WHEN {P("delivered")} THEN 'delivered' WHEN {P("retry_at")} IS NULL THEN 'failed' ELSE 'pending' END, " +
+            $"next_attempt_at = CASE WHEN {P("delivered")} THEN next_attempt_at ELSE COALESCE({P("retry_at")}, next_attempt_at) END " +
+            $"WHERE id = {P("id")}";
+        ListDeliveries = $"SELECT {OutboxColumns} FROM outbox WHERE job_id = {P("job_id")} ORDER BY id";
+    }
+
+    /// <summary>A job by <c>id</c>.</summary>
+    public string SelectJob { get; }
+
+    /// <summary>A job by <c>id</c> within organisation <c>org</c>.</summary>
+    public string SelectOrganizationJob { get; }
+
+    /// <summary>A job by organisation <c>org</c> and idempotency <c>key</c>.</summary>
+    public string SelectByIdempotencyKey { get; }
+
+    /// <summary>Frees an expired idempotency <c>key</c> (as of <c>now</c>) for the job about to take it over.</summary>
+    public string ReleaseExpiredIdempotencyKey { get; }
+
+    /// <summary>The first page of a listing (<c>org</c>, <c>state</c>, <c>apps</c>, <c>limit</c>).</summary>
+    public string ListFirstPage { get; }
+
+    /// <summary>A later page: the first page's parameters plus <c>after_created</c> and <c>after_id</c>.</summary>
+    public string ListNextPage { get; }
+
+    /// <summary>Queued and running jobs, oldest first.</summary>
+    public string ListUnfinished { get; }
+
+    /// <summary>A job's (<c>job_id</c>) events after sequence <c>after</c>, at most <c>limit</c>.</summary>
+    public string SelectEvents { get; }
+
+    /// <summary>A job's (<c>job_id</c>) block outputs.</summary>
+    public string SelectOutputs { get; }
+
+    /// <summary>A job's (<c>job_id</c>) posts in order.</summary>
+    public string SelectPosts { get; }
+
+    /// <summary>Inserts or replaces an app.</summary>
+    public string UpsertApp { get; }
+
+    /// <summary>Deletes an app by <c>org</c> and <c>id</c>.</summary>
+    public string DeleteApp { get; }
+
+    /// <summary>An app by <c>org</c> and <c>id</c>.</summary>
+    public string SelectApp { get; }
+
+    /// <summary>Every app.</summary>
+    public string ListApps { get; }
+
+    /// <summary>Records one delivery attempt of outbox message <c>id</c>.</summary>
+    public string RecordDeliveryAttempt { get; }
+
+    /// <summary>A job's (<c>job_id</c>) outbox messages in order.</summary>
+    public string ListDeliveries { get; }
+}
