@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Before/after in one sitting: builds REF (any commit) and this checkout in Release, then alternates them
+# (REF, this, REF, this, …) over one scenario and prints every run's req/s and the medians. Alternating spreads the
+# shared machine's noise over both sides instead of giving one side the quiet minutes.
+#   ./bench/compare.sh 6b2094f                      sync Run over gRPC, c=64, 3 pairs
+#   ./bench/compare.sh 6b2094f --pairs 5 --only "apps/run" --concurrency 16
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+ref=${1:?usage: bench/compare.sh REF [--pairs N] [--only SCENARIO] [--concurrency C] [--seconds S]}
+shift
+pairs=3 only="Run, gRPC (sync)" concurrency=64 seconds=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pairs) pairs=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    *) echo "compare: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+sha=$(git rev-parse --short "$ref^{commit}")
+before=bench/.compare/$sha
+if [ ! -f "$before/.artifacts/bin/Workflows.Server/release/Workflows.Server.dll" ]; then
+  echo "compare: building $sha (Release) into $before" >&2
+  rm -rf "$before" && mkdir -p "$before/src"
+  git archive "$sha" | tar -x -C "$before/src"
+  dotnet build "$before/src/bench/Bench.slnx" -c Release --artifacts-path "$before/.artifacts" -nologo -v quiet -clp:ErrorsOnly
+fi
+echo "compare: building this checkout (Release)" >&2
+dotnet build bench/Bench.slnx -c Release --artifacts-path bench/.artifacts -nologo -v quiet -clp:ErrorsOnly
+
+# One run of the scenario against one build; prints its req/s (the table's third column).
+rate() {
+  dotnet bench/.artifacts/bin/Runner/release/Runner.dll --artifacts "$1" --only "$only" --concurrency "$concurrency" \
+    --seconds "$seconds" --runs 1 --out "$(mktemp -d)" 2>/dev/null |
+    awk -F'|' -v name="$only" 'index($2, name) && $3+0 > 0 { gsub(/ /, "", $4); print $4; exit }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -a old new
+for i in $(seq "$pairs"); do
+  old+=("$(rate "$before/.artifacts")")
+  new+=("$(rate bench/.artifacts)")
+  echo "compare: pair $i: $sha ${old[-1]} req/s, this ${new[-1]} req/s" >&2
+done
+m_old=$(printf '%s\n' "${old[@]}" | median)
+m_new=$(printf '%s\n' "${new[@]}" | median)
+echo "$only, c=$concurrency, ${seconds} s windows, $pairs pairs"
+echo "  $sha: ${old[*]} -> median $m_old req/s"
+echo "  this:    ${new[*]} -> median $m_new req/s"
+awk -v a="$m_old" -v b="$m_new" 'BEGIN { printf "  ratio this/%s: %.3f\n", "before", b / a }'
