@@ -16,10 +16,16 @@ internal static class AuthExtensions
         var key = SigningKeys.LoadOrCreate(paths.DataDir, options.Auth.SigningKey);
         services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
 
+        // A singleton so the container disposes its cache at shutdown.
+        services.AddSingleton(_ => new CachingTokenHandler(TimeProvider.System));
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<CachingTokenHandler>((jwt, handler) =>
+            {
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(handler);
+            });
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
-            jwt.TokenHandlers.Clear();
-            jwt.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System));
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
