@@ -1,107 +1,77 @@
-using System.Globalization;
-using Workflows.Security;
+using System.CommandLine;
+using System.CommandLine.Help;
+using Workflows.Cli.Commands;
 
 namespace Workflows.Cli;
 
-/// <summary>The <c>workflows</c> command line: dispatches to a command and turns usage errors into exit code 2.</summary>
+/// <summary>The <c>workflows</c> command line: System.CommandLine parses and dispatches; a command line that does
+/// not fit exits 2 with the reason and the command's help, a request the data dir refuses exits 1.</summary>
 public static class CliApp
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        usage: workflows <command> [options]
+    /// <summary>Exit code of a command line that does not fit the usage.</summary>
+    public const int UsageExitCode = 2;
 
-        commands:
-          token <action> <subject> <expires_in_ms> [recipe_id ...] [--org ID] [--data-dir DIR]
-              Mints a bearer token with the signing key in the data dir and prints only the token.
-              action: exec (run recipes, read their jobs) or admin (everything in the organisation).
-              e.g.  workflows token exec Workflow 3600000 blog
-          webhook-secret [rotate] [--org ID] [--data-dir DIR]
-              Prints the organisation's callback signing secret (Standard Webhooks form, whsec_...).
-              With `rotate`, makes a new one; the old one stays valid for 24 hours.
+    /// <summary>Exit code of a well-formed request that could not be carried out (bad action, unsafe org, I/O).</summary>
+    public const int FailureExitCode = 1;
 
-        options:
-          --org ID          organisation (default: default)
-          --data-dir DIR    the server's data dir (default: $WORKFLOWS_DATA_DIR, else ./data)
-        The signing key is read from $Workflows__Auth__SigningKey when set, as the server does.
-        """;
+    /// <summary>Builds the command tree; help text comes from the descriptions given here and in <c>Commands/</c>.</summary>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand(
+            "Workflows command line: mints bearer tokens and manages webhook secrets offline, with the server's data dir.")
+        {
+            HelpName = "workflows",
+        };
+        root.Subcommands.Add(TokenCommand.Create());
+        root.Subcommands.Add(WebhookSecretCommand.Create());
+        root.Subcommands.Add(HelpCommand.Create(root));
+        return root;
+    }
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        var parsed = CreateRootCommand().Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                await error.WriteLineAsync($"error: {parseError.Message}");
+            }
+
+            await error.WriteLineAsync();
+            WriteHelp(parsed.CommandResult.Command, error);
+            return UsageExitCode;
+        }
+
         try
         {
-            var parsed = CliArguments.Parse(args);
-            return Task.FromResult(parsed.Command switch
+            return await parsed.InvokeAsync(new InvocationConfiguration
             {
-                "token" => Token(parsed, output),
-                "webhook-secret" => WebhookSecret(parsed, output),
-                "help" or "--help" or "-h" => Help(output),
-                _ => throw new CliUsageException($"unknown command '{parsed.Command}'"),
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
             });
-        }
-        catch (CliUsageException ex)
-        {
-            error.WriteLine($"error: {ex.Message}");
-            error.WriteLine();
-            error.WriteLine(Usage);
-            return Task.FromResult(2);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: {ex.Message}");
-            return Task.FromResult(1);
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return FailureExitCode;
         }
     }
 
-    private static int Help(TextWriter output)
+    /// <summary>Writes <paramref name="command"/>'s help, the text <c>--help</c> prints, to <paramref name="writer"/>.</summary>
+    public static void WriteHelp(Command command, TextWriter writer)
     {
-        output.WriteLine(Usage);
-        return 0;
-    }
-
-    private static int WebhookSecret(CliArguments parsed, TextWriter output)
-    {
-        var rotate = parsed.Positional is ["rotate"];
-        if (parsed.Positional.Count > 0 && !rotate)
+        // HelpBuilder is internal in System.CommandLine 3; asking the tree for `<path> --help` is the public way.
+        var path = new List<string>();
+        var root = command;
+        while (root.Parents.OfType<Command>().FirstOrDefault() is { } parent)
         {
-            throw new CliUsageException($"webhook-secret takes only 'rotate', got '{string.Join(' ', parsed.Positional)}'");
+            path.Insert(0, root.Name);
+            root = parent;
         }
 
-        var secrets = new WebhookSecrets(DataDir(parsed), TimeProvider.System);
-        var organization = parsed.Option("org") ?? "default";
-        output.WriteLine(rotate ? secrets.Rotate(organization, TimeSpan.FromHours(24)) : secrets.Current(organization));
-        return 0;
-    }
-
-    private static string DataDir(CliArguments parsed) =>
-        Path.GetFullPath(parsed.Option("data-dir") ?? Environment.GetEnvironmentVariable("WORKFLOWS_DATA_DIR") ?? "data");
-
-    private static int Token(CliArguments parsed, TextWriter output)
-    {
-        if (parsed.Positional.Count < 3)
-        {
-            throw new CliUsageException("token needs <action> <subject> <expires_in_ms>");
-        }
-
-        if (!long.TryParse(parsed.Positional[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expiresInMs) || expiresInMs <= 0)
-        {
-            throw new CliUsageException($"expires_in_ms must be a positive whole number of milliseconds, got '{parsed.Positional[2]}'");
-        }
-
-        if (expiresInMs > (long)TokenIssuer.MaxLifetime.TotalMilliseconds)
-        {
-            throw new CliUsageException($"expires_in_ms must be at most {(long)TokenIssuer.MaxLifetime.TotalMilliseconds}");
-        }
-
-        var key = SigningKeys.LoadOrCreate(DataDir(parsed), Environment.GetEnvironmentVariable("Workflows__Auth__SigningKey"));
-        var issuer = new TokenIssuer(key, TimeProvider.System);
-        var token = issuer.Create(
-            parsed.Option("org") ?? "default",
-            parsed.Positional[0],
-            parsed.Positional[1],
-            TimeSpan.FromMilliseconds(expiresInMs),
-            parsed.Positional.Skip(3).ToArray());
-        output.WriteLine(token.Token);
-        return 0;
+        root.Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = writer });
     }
 }

@@ -62,7 +62,54 @@ public sealed class TokenCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal("", output);
-        Assert.Contains("usage: workflows", error, StringComparison.Ordinal);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Contains("Usage:", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--colour", "unknown option '--colour'")]
+    [InlineData("--org", "--org needs a value")]
+    public async Task Token_BadOption_ErrorNamesTheOption(string option, string expected)
+    {
+        var (code, output, error) = await RunAsync("token", "exec", "Workflow", "1000", option, "--data-dir", _dataDir);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.StartsWith($"error: {expected}", error, StringComparison.Ordinal);
+        Assert.Contains("workflows token <action> <subject> <expires_in_ms>", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("-5")]
+    [InlineData("+5")]
+    [InlineData("0")]
+    public async Task Token_BadExpiry_ErrorNamesTheArgument(string expiresInMs)
+    {
+        var (code, _, error) = await RunAsync("token", "exec", "Workflow", expiresInMs, "--data-dir", _dataDir);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: expires_in_ms must be a positive whole number of milliseconds, got '{expiresInMs}'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_BeyondMaxLifetime_ExitsTwo()
+    {
+        var tooLong = ((long)TokenIssuer.MaxLifetime.TotalMilliseconds + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, _, error) = await RunAsync("token", "exec", "Workflow", tooLong, "--data-dir", _dataDir);
+
+        Assert.Equal(2, code);
+        Assert.Contains("expires_in_ms must be at most", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_OrgWithEqualsSign_SetsOrganization()
+    {
+        var (code, output, _) = await RunAsync("token", "admin", "Workflow", "60000", "--org=acme", "--data-dir", _dataDir);
+
+        Assert.Equal(0, code);
+        Assert.Equal("acme", (await ValidateAsync(output.Trim())).GetClaim(TokenClaims.Organization).Value);
     }
 
     [Fact]

@@ -45,6 +45,26 @@ public sealed class WebhookSecretCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task WebhookSecret_RotateWithOptionsAfter_RotatesThatOrganization()
+    {
+        var before = (await RunAsync("webhook-secret", "--org", "acme", "--data-dir", _dataDir)).Output;
+        var rotated = await RunAsync("webhook-secret", "rotate", "--org", "acme", "--data-dir", _dataDir);
+
+        Assert.Equal(0, rotated.Code);
+        Assert.NotEqual(before, rotated.Output);
+        Assert.Equal(rotated.Output, (await RunAsync("webhook-secret", "--org", "acme", "--data-dir", _dataDir)).Output);
+    }
+
+    [Fact]
+    public async Task WebhookSecret_UnknownArgument_ExitsTwoNamingIt()
+    {
+        var result = await RunAsync("webhook-secret", "spin", "--data-dir", _dataDir);
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("'spin'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WebhookSecret_UnsafeOrganization_Refused()
     {
         var result = await RunAsync("webhook-secret", "--org", "../../etc", "--data-dir", _dataDir);

@@ -21,10 +21,16 @@ internal static class AuthExtensions
         services.AddSingleton(sp => new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new WebhookSecrets(settings.Paths.DataDir, sp.GetRequiredService<TimeProvider>()));
 
+        // A singleton so the container disposes its cache at shutdown.
+        services.AddSingleton(_ => new CachingTokenHandler(TimeProvider.System));
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<CachingTokenHandler>((jwt, handler) =>
+            {
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(handler);
+            });
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
-            jwt.TokenHandlers.Clear();
-            jwt.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System));
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {

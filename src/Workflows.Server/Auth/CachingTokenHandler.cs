@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Internal;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -7,54 +8,68 @@ namespace Workflows.Server.Auth;
 
 /// <summary>
 /// JWT validation that remembers tokens it has already accepted, so a client reusing its token (every client does)
-/// costs a dictionary lookup instead of a parse and an HMAC per request. Only successes are remembered, keyed by the
-/// whole token text, and never past the token's own expiry or <see cref="MaxAge"/>; each hit gets its own copy of the
-/// identity. Every refusal is validated in full, every time.
+/// costs a cache lookup instead of a parse and an HMAC per request. Only successes are remembered, keyed by the
+/// whole token text, in an <see cref="IMemoryCache"/> of at most <see cref="DefaultSizeLimit"/> entries, each
+/// expiring at the token's own expiry or after <see cref="MaxAge"/>, whichever is first; each hit gets its own copy
+/// of the identity. Every refusal is validated in full, every time.
 /// </summary>
-internal sealed class CachingTokenHandler(TimeProvider time) : JsonWebTokenHandler
+/// <param name="time">Clock for the cache's expiry; the same one validation uses.</param>
+/// <param name="sizeLimit">Most tokens remembered at once; when full, new tokens are validated but not remembered
+/// until the cache's compaction has made room.</param>
+internal sealed class CachingTokenHandler(TimeProvider time, int sizeLimit = CachingTokenHandler.DefaultSizeLimit)
+    : JsonWebTokenHandler, IDisposable
 {
     /// <summary>The longest a validation is reused, even for a token that lives longer.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
 
-    private const int MaxEntries = 10_000;
-    private readonly ConcurrentDictionary<string, Accepted> _accepted = new(StringComparer.Ordinal);
+    /// <summary>Most tokens remembered at once (each entry has size 1).</summary>
+    public const int DefaultSizeLimit = 10_000;
+
+    // Its own cache, not the app's shared IMemoryCache: a SizeLimit needs every entry to carry a size, and many
+    // distinct tokens (or an attacker minting valid ones) must not evict anyone else's entries.
+    private readonly MemoryCache _accepted = new(new MemoryCacheOptions { SizeLimit = sizeLimit, Clock = new Clock(time) });
+
+    /// <summary>How many validations are remembered now (for tests).</summary>
+    internal int Count => _accepted.Count;
 
     /// <inheritdoc />
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var now = time.GetUtcNow();
-        if (token is not null && _accepted.TryGetValue(token, out var hit))
+        if (token is not null && _accepted.TryGetValue(token, out Accepted? hit) && hit is not null)
         {
-            if (hit.Until > now)
+            return new TokenValidationResult
             {
-                return new TokenValidationResult
-                {
-                    IsValid = true,
-                    ClaimsIdentity = hit.Identity.Clone(),
-                    SecurityToken = hit.SecurityToken,
-                    Issuer = hit.Issuer,
-                };
-            }
-
-            _accepted.TryRemove(token, out _);
+                IsValid = true,
+                ClaimsIdentity = hit.Identity.Clone(),
+                SecurityToken = hit.SecurityToken,
+                Issuer = hit.Issuer,
+            };
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && token is not null && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is { } identity)
         {
-            if (_accepted.Count >= MaxEntries)
-            {
-                // Bounded: many distinct tokens (or an attacker minting valid ones) start it over rather than grow it.
-                _accepted.Clear();
-            }
-
+            var now = time.GetUtcNow();
             var expires = new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc));
             var until = expires < now + MaxAge ? expires : now + MaxAge;
-            _accepted[token] = new Accepted(identity.Clone(), jwt, result.Issuer, until);
+            _accepted.Set(token, new Accepted(identity.Clone(), jwt, result.Issuer), new MemoryCacheEntryOptions
+            {
+                AbsoluteExpiration = until,
+                Size = 1,
+            });
         }
 
         return result;
     }
 
-    private sealed record Accepted(ClaimsIdentity Identity, SecurityToken SecurityToken, string Issuer, DateTimeOffset Until);
+    /// <inheritdoc />
+    public void Dispose() => _accepted.Dispose();
+
+    private sealed record Accepted(ClaimsIdentity Identity, SecurityToken SecurityToken, string Issuer);
+
+    // MemoryCache reads time through ISystemClock; this one follows the TimeProvider, so tests can move it.
+    private sealed class Clock(TimeProvider time) : ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 }

@@ -12,6 +12,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<ReceivedCallback> _received = Channel.CreateUnbounded<ReceivedCallback>();
+    private int _failuresLeft;
 
     private CallbackReceiver(WebApplication app, string url)
     {
@@ -23,7 +24,11 @@ public sealed class CallbackReceiver : IAsyncDisposable
     public string Url { get; }
 
     /// <summary>How many of the next POSTs to answer with <see cref="FailureStatus"/> (they are still recorded).</summary>
-    public int FailuresLeft;
+    public int FailuresLeft
+    {
+        get => Volatile.Read(ref _failuresLeft);
+        set => Volatile.Write(ref _failuresLeft, value);
+    }
 
     /// <summary>Every POST is recorded at once but answered only when this completes (a slow receiver).</summary>
     public Task Hold { get; set; } = Task.CompletedTask;
@@ -51,7 +56,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-            var failed = Interlocked.Decrement(ref receiver.FailuresLeft) >= 0;
+            var failed = Interlocked.Decrement(ref receiver._failuresLeft) >= 0;
             await receiver._received.Writer.WriteAsync(new ReceivedCallback(context.Request.Path, headers, body) { Failed = failed });
             await receiver.Hold;
             return failed ? Results.StatusCode(receiver.FailureStatus) : Results.Ok();
