@@ -102,10 +102,12 @@ public sealed class GenerateTextBlock : IBlock
         var client = GetClient(providers, settings);
         var text = new StringBuilder();
         UsageDetails? usage = null;
+        var updates = 0;
         try
         {
             await foreach (var update in client.Client.GetStreamingResponseAsync(messages, options, cancellationToken))
             {
+                updates++;
                 foreach (var content in update.Contents)
                 {
                     if (content is UsageContent { Details: { } details })
@@ -125,6 +127,14 @@ public sealed class GenerateTextBlock : IBlock
         catch (ModelProviderException e)
         {
             throw new BlockException(e.Message, e);
+        }
+
+        // A provider that ignores "stream": true answers with one JSON body, which reads as an empty stream: without
+        // this check the block would succeed with an empty text and no usage.
+        if (updates == 0)
+        {
+            throw new BlockException(
+                $"model provider '{client.Provider}' sent no streamed response; it must answer \"stream\": true requests with text/event-stream chunks");
         }
 
         var answer = text.ToString();

@@ -159,6 +159,17 @@ public sealed class GenerateTextBlockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteAsync_ProviderIgnoresStream_FailsInsteadOfAnEmptyText()
+    {
+        _server.IgnoreStream = true;
+
+        var e = await Assert.ThrowsAsync<BlockException>(() => Fixture("hi").ExecuteAsync());
+
+        Assert.Equal(
+            "model provider 'local' sent no streamed response; it must answer \"stream\": true requests with text/event-stream chunks", e.Message);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ProviderRateLimits_FailsWithItsMessage()
     {
         _server.FailNext(429, "Rate limit reached for requests");

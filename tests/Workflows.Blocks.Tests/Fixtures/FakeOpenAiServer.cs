@@ -49,6 +49,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>When true, requests get no answer until the client gives up.</summary>
     public bool Stall { get; set; }
 
+    /// <summary>Answers with one JSON body even when the request asks for a stream, as some proxies do.</summary>
+    public bool IgnoreStream { get; set; }
+
     /// <summary>When set, the stream waits for this task after its first chunk before sending the rest.</summary>
     public Task? HoldAfterFirstChunk { get; set; }
 
@@ -142,7 +145,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
 
         var model = body["model"]?.GetValue<string>() ?? "unknown";
-        if (body["stream"]?.GetValue<bool>() == true)
+        if (body["stream"]?.GetValue<bool>() == true && !IgnoreStream)
         {
             await StreamAsync(context, model, body["stream_options"]?["include_usage"]?.GetValue<bool>() == true, aborted.Token);
             return;
