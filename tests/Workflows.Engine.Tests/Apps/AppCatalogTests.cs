@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Storage;
+using Workflows.Engine.Storage.InMemory;
 using Workflows.Engine.Tests.Definitions;
 using Workflows.Engine.Tests.TestBlocks;
 
@@ -12,7 +13,7 @@ public sealed class AppCatalogTests : IDisposable
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     private readonly TempDirectory _temp = new();
-    private readonly InMemoryAppStore _store = new();
+    private readonly InMemoryStore _store = new();
     private readonly ListLogger<AppCatalog> _logger = new();
     private readonly List<AppCatalog> _catalogs = [];
 
