@@ -40,10 +40,18 @@ public sealed partial class JobService(
             return job;
         }
 
+        var deadline = time.GetUtcNow() + wait;
         var completion = runner.GetCompletion(job.Id);
         if (completion is not null)
         {
-            return await AwaitOrReadAsync(completion, wait, job.OrganizationId, job.Id, cancellationToken);
+            job = await AwaitOrReadAsync(completion, wait, job.OrganizationId, job.Id, cancellationToken);
+            wait = deadline - time.GetUtcNow();
+            if (job.State.IsTerminal() || wait <= TimeSpan.Zero)
+            {
+                return job;
+            }
+
+            // The run here stopped to wait (delay, signal): follow the job wherever it resumes.
         }
 
         // Not running here (finished already, or run by another node): follow its events.
