@@ -22,7 +22,9 @@ public sealed partial class JobService(
     TimeProvider time,
     IFileInputResolver files,
     ICallbackPayloadFactory payloads,
-    ClusterNode node)
+    ClusterNode node,
+    Blocks.BlockRegistry blocks,
+    JobWakeSchedule wakes)
 {
     private const int ReplayBatch = 500;
 

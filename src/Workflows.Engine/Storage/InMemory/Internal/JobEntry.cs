@@ -48,7 +48,7 @@ internal sealed class JobEntry
             IdempotencyExpiresAt = StoredTime.Of(job.IdempotencyExpiresAt),
             LeaseExpiresAt = StoredTime.Of(job.LeaseExpiresAt),
             WakeAt = StoredTime.Of(job.WakeAt),
-            WaitSignals = [.. job.WaitSignals],
+            WaitSignals = job.WaitSignals.Count == 0 ? job.WaitSignals : [.. job.WaitSignals],
         };
         var entry = new JobEntry(record, StoredJson.Write(job.Variables), StoredJson.WriteOrNull(job.Result)) { IdText = job.Id.ToString("D") };
         foreach (var e in events)
