@@ -118,6 +118,22 @@ public sealed class SignalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CancelJob_WaitingJob_IsCancelledAtOnce()
+    {
+        var jobId = await Server.StartAsync("approve");
+        await Server.WatchUntilAsync(jobId, e => e.Type == "job_waiting" && e.BlockId == "approval");
+
+        var cancelled = await Server.Client.CancelJobAsync(new CancelJobRequest { JobId = jobId, Reason = "not needed" }, Server.Auth, JobHelpers.Deadline());
+        var again = await Server.Client.CancelJobAsync(new CancelJobRequest { JobId = jobId, Reason = "twice" }, Server.Auth, JobHelpers.Deadline());
+        var events = await Server.WatchToEndAsync(jobId);
+
+        Assert.Equal(JobState.Cancelled, cancelled.Job.State);
+        Assert.Equal(JobState.Cancelled, again.Job.State);
+        Assert.Equal("job_cancelled", events[^1].Type);
+        Assert.DoesNotContain(events, e => e.Type == "job_resumed");
+    }
+
+    [Fact]
     public async Task SignalJob_AfterARestartWhileJobsWait_EachTakesItsOwnPayload()
     {
         var ids = new List<string>();
