@@ -7,10 +7,11 @@ using Workflows.Engine.Templating;
 namespace Workflows.Blocks;
 
 /// <summary>
-/// <c>type: delay</c> — waits for <c>duration</c> (<c>500ms</c>, <c>30s</c>, <c>5m</c>, ISO 8601 <c>PT5M</c>) or until
-/// <c>until</c> (an ISO 8601 time). Durable: the wait counts from the block's first start
-/// (<see cref="BlockContext.StartedAt"/>), so after a restart only the rest of it remains. Its output is the time it
-/// ended waiting (ISO 8601, UTC).
+/// <c>type: delay</c> — waits for <c>duration</c> (<c>500ms</c>, <c>30s</c>, <c>5m</c>, ISO 8601 <c>PT5M</c>; at most
+/// 366 days) or until <c>until</c> (an ISO 8601 time). In a job it suspends the job (<see cref="BlockWaitException"/>): the
+/// job waits as stored data, holding no thread, run slot or lease, and runs again when due. The wait counts from the
+/// block's first start (<see cref="BlockContext.StartedAt"/>), so a restart never lengthens it. Where it cannot suspend
+/// (inside <c>foreach</c>) it waits in memory. Its output is the time it ended waiting (ISO 8601, UTC).
 /// </summary>
 [Block(TypeName, Description = "Waits for a duration or until a time; the wait survives restarts.", Waits = true)]
 [BlockOption(DurationParameter, BlockOptionType.Template, Description = "How long to wait: 500ms, 30s, 5m, PT5M (a template allowed).")]
@@ -25,6 +26,9 @@ public sealed class DelayBlock : IBlock
 
     /// <summary>When to stop waiting (a template allowed): an ISO 8601 time with an offset, e.g. <c>2030-01-01T09:00:00Z</c>.</summary>
     public const string UntilParameter = "until";
+
+    /// <summary>The longest <c>duration</c> accepted: anything longer is a mistake (a unit slip), refused when loaded.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
 
     // Task.Delay takes at most about 49 days at once; longer waits go in steps.
     private static readonly TimeSpan MaxStep = TimeSpan.FromDays(30);
@@ -60,9 +64,14 @@ public sealed class DelayBlock : IBlock
             return;
         }
 
-        if (hasDuration && !DurationParser.TryParse(text, out _))
+        var parsed = TimeSpan.Zero;
+        if (hasDuration && !DurationParser.TryParse(text, out parsed))
         {
             context.Error($"'{DurationParameter}': '{text}' is not a duration (use 500ms, 30s, 5m, 2h or ISO 8601 such as PT5M)");
+        }
+        else if (hasDuration && parsed > MaxDuration)
+        {
+            context.Error($"'{DurationParameter}': '{text}' is longer than the 366 days a delay may last");
         }
 
         if (hasUntil && !TryParseTime(text, out _))
@@ -84,6 +93,11 @@ public sealed class DelayBlock : IBlock
                 throw new BlockException($"'{DurationParameter}': '{text}' is not a duration (use 500ms, 30s, 5m, 2h or ISO 8601 such as PT5M)");
             }
 
+            if (duration > MaxDuration)
+            {
+                throw new BlockException($"'{DurationParameter}': '{text}' is longer than the 366 days a delay may last");
+            }
+
             due = context.StartedAt + duration;
         }
         else
@@ -93,6 +107,11 @@ public sealed class DelayBlock : IBlock
             {
                 throw new BlockException($"'{UntilParameter}': '{text}' is not an ISO 8601 time with an offset (such as 2030-01-01T09:00:00Z)");
             }
+        }
+
+        if (context.CanSuspend && due > _time.GetUtcNow())
+        {
+            throw new BlockWaitException(new JobWait { Reason = JobWait.DelayReason, WakeAt = due });
         }
 
         for (var remaining = due - _time.GetUtcNow(); remaining > TimeSpan.Zero; remaining = due - _time.GetUtcNow())

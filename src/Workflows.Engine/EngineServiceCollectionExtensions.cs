@@ -30,6 +30,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IAppCatalog>(sp => sp.GetRequiredService<AppCatalog>());
         services.TryAddSingleton<ClusterNode>();
         services.TryAddSingleton<JobLeaseKeeper>();
+        services.TryAddSingleton<JobWakeSchedule>();
+        services.TryAddSingleton<JobWaker>();
         services.TryAddSingleton<RemoteJobChanges>();
         services.TryAddSingleton<JobEventHub>();
         services.TryAddSingleton<JobRunner>();

@@ -40,6 +40,22 @@ public static class RowMapper<TColumns>
         IdempotencyExpiresAt = GetNullableTime(reader, 20),
         LeaseOwner = GetNullableString(reader, 21),
         LeaseExpiresAt = GetNullableTime(reader, 22),
+        WakeAt = GetNullableTime(reader, 23),
+        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 24)),
+        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(25)),
+        CancelRequested = GetNullableString(reader, 26),
+    };
+
+    /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>
+    public static JobSignal ReadSignal(DbDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        JobId = TColumns.GetId(reader, 1),
+        Name = reader.GetString(2),
+        Payload = StoredJson.ParseObject(reader.GetString(3)),
+        IdempotencyKey = GetNullableString(reader, 4),
+        CreatedAt = TColumns.GetTime(reader, 5),
+        Consumed = reader.GetBoolean(6),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.EventColumns"/>.</summary>

@@ -6,11 +6,17 @@ namespace Workflows.Storage.Relational;
 /// </summary>
 public sealed class StoreSql
 {
-    /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
-    public const string JobColumns =
+    /// <summary>The jobs columns a new job is inserted with (the others start empty).</summary>
+    public const string InsertJobColumns =
         "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
         "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
         "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at";
+
+    /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
+    public const string JobColumns = InsertJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested";
+
+    /// <summary>The job_signals columns, in the order <see cref="RowMapper{TColumns}.ReadSignal"/> reads them.</summary>
+    public const string SignalColumns = "id, job_id, name, payload, idempotency_key, created_at, consumed";
 
     /// <summary>The job_events columns, in the order <see cref="RowMapper{TColumns}.ReadEvent"/> reads them.</summary>
     public const string EventColumns = "job_id, seq, type, time, block_id, block_type, text, duration_ticks, output, error, data";

@@ -36,6 +36,19 @@ public abstract class BlockContext
     /// <summary>Whether this block started in an earlier attempt of the job and is being run again after a restart.</summary>
     public bool IsResumed { get; init; }
 
+    /// <summary>
+    /// Whether the block may suspend its job by throwing <see cref="BlockWaitException"/> (a job run by the engine; not an
+    /// inline block, nor a block run alone). Where it may not, a waiting block waits in memory or fails.
+    /// </summary>
+    public virtual bool CanSuspend => false;
+
+    /// <summary>
+    /// The oldest signal of <paramref name="name"/> sent to the job and not taken yet, or null. It is taken (marked
+    /// consumed) together with this block's completion, so a crash in between leaves it for the block's next run.
+    /// </summary>
+    public virtual ValueTask<JsonObject?> TakeSignalAsync(string name, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this context has no signals");
+
     /// <summary>Renders a template against launch variables and earlier outputs; a missing variable fails the block.</summary>
     public abstract ValueTask<string> RenderAsync(string template, CancellationToken cancellationToken);
 

@@ -14,26 +14,37 @@ public static class LaunchVariableBinder
     /// </summary>
     public static JsonObject Bind(WorkflowDefinition workflow, JsonObject? input)
     {
+        ArgumentNullException.ThrowIfNull(workflow);
+        return Bind(workflow.LaunchVariables, input, "launch variable");
+    }
+
+    /// <summary>
+    /// <see cref="Bind(WorkflowDefinition, JsonObject?)"/> over any declarations in the <c>launchVariables</c> form (a
+    /// signal's <c>schema</c>); errors call each one a <paramref name="noun"/> (<c>field 'approved' is required</c>).
+    /// </summary>
+    public static JsonObject Bind(IReadOnlyList<LaunchVariableDefinition> declarations, JsonObject? input, string noun)
+    {
+        ArgumentNullException.ThrowIfNull(declarations);
         if (input is not null)
         {
             CheckSize(input);
         }
 
         var result = new JsonObject();
-        foreach (var variable in workflow.LaunchVariables)
+        foreach (var variable in declarations)
         {
             var given = input is not null && input.TryGetPropertyValue(variable.Name, out var value) ? value : null;
             if (given is null)
             {
                 result[variable.Name] = variable.Default?.DeepClone()
-                    ?? (variable.Required ? throw new LaunchVariableException($"launch variable '{variable.Name}' is required") : null);
+                    ?? (variable.Required ? throw new LaunchVariableException($"{noun} '{variable.Name}' is required") : null);
                 continue;
             }
 
             if (!LaunchVariableCoercion.TryCoerce(variable.Type, given, out var coerced, out var expected))
             {
                 throw new LaunchVariableException(
-                    $"launch variable '{variable.Name}' must be {expected}, got {LaunchVariableCoercion.Describe(given)}");
+                    $"{noun} '{variable.Name}' must be {expected}, got {LaunchVariableCoercion.Describe(given)}");
             }
 
             result[variable.Name] = coerced;

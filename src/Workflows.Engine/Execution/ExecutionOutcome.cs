@@ -8,6 +8,16 @@ namespace Workflows.Engine.Execution;
 /// <param name="Error">Why it failed, naming the block.</param>
 public sealed record ExecutionOutcome(bool Succeeded, JsonNode? Result, string? Error)
 {
+    /// <summary>The blocks that suspended the job, with what each waits for; empty unless the job waits.</summary>
+    public IReadOnlyList<(string BlockId, Blocks.JobWait Wait)> Waits { get; init; } = [];
+
+    /// <summary>Whether the run stopped to wait (nothing else could run, nothing failed).</summary>
+    public bool IsWaiting => Waits.Count > 0;
+
+    /// <summary>The job waits for these blocks' waits.</summary>
+    public static ExecutionOutcome Waiting(IReadOnlyList<(string BlockId, Blocks.JobWait Wait)> waits) =>
+        new(false, null, null) { Waits = waits };
+
     /// <summary>A success.</summary>
     public static ExecutionOutcome Success(JsonNode? result) => new(true, result, null);
 

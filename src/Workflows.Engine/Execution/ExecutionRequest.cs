@@ -42,4 +42,17 @@ public sealed record ExecutionRequest
     /// duration); null for no limit. <c>delay</c> blocks are exempt from it and only honour their own <c>timeout</c>.
     /// </summary>
     public TimeSpan? DefaultBlockTimeout { get; init; }
+
+    /// <summary>
+    /// Signals and suspension, when the job runner provides them: blocks may then suspend the job
+    /// (<see cref="Blocks.BlockWaitException"/>) and take its signals. Null: waiting blocks wait in memory.
+    /// </summary>
+    public IJobInbox? Inbox { get; init; }
+}
+
+/// <summary>The runner's side of waiting: a job's stored signals, taken with the completion of the block that asks.</summary>
+public interface IJobInbox
+{
+    /// <summary>The oldest signal of <paramref name="name"/> not taken yet, or null; the runner marks it taken when <paramref name="blockId"/> completes.</summary>
+    ValueTask<JsonObject?> TakeSignalAsync(string blockId, string name, CancellationToken cancellationToken);
 }

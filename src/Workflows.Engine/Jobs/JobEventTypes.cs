@@ -19,6 +19,10 @@ public static class JobEventTypes
     public const string TextDelta = "text_delta";
     /// <summary>A log line from a block.</summary>
     public const string Log = "log";
+    /// <summary>The job stopped running to wait for a time or a signal; <c>data</c> says what it waits for.</summary>
+    public const string JobWaiting = "job_waiting";
+    /// <summary>A waiting job runs again (its time came, a signal arrived, or its wait timed out).</summary>
+    public const string JobResumed = "job_resumed";
     /// <summary>The job finished with a result.</summary>
     public const string JobSucceeded = "job_succeeded";
     /// <summary>The job finished with an error.</summary>

@@ -83,6 +83,20 @@ public sealed record JobRecord
     /// <summary>When <see cref="LeaseOwner"/>'s lease runs out unless renewed.</summary>
     public DateTimeOffset? LeaseExpiresAt { get; init; }
 
+    /// <summary>When a waiting job is due to run again (its delay ends, a signal came, its wait times out); null otherwise.</summary>
+    public DateTimeOffset? WakeAt { get; init; }
+
+    /// <summary>The signal names a waiting job waits for (empty when it waits for time only).</summary>
+    public IReadOnlyList<string> WaitSignals { get; init; } = [];
+
+    /// <summary>
+    /// Running time accumulated up to its last wait (the job time limit counts running time only, not waiting time).
+    /// </summary>
+    public TimeSpan RunTime { get; init; }
+
+    /// <summary>The reason of a stored cancel request not yet carried out, or null.</summary>
+    public string? CancelRequested { get; init; }
+
     /// <summary>
     /// Not stored: the posts and cost of the whole run, set on the record a run hands back when this node ran the job from
     /// its start (so nothing of it is only in the store); null on records read from the store.

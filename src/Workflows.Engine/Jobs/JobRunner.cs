@@ -25,7 +25,8 @@ public sealed partial class JobRunner(
     TimeProvider time,
     ILogger<JobRunner> logger,
     IEnumerable<IJobRunListener> listeners,
-    ClusterNode node) : IAsyncDisposable
+    ClusterNode node,
+    JobWakeSchedule wakes) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
@@ -165,10 +166,23 @@ public sealed partial class JobRunner(
     private async Task ExecuteAsync(JobExecution execution, RunningJob running)
     {
         var job = execution.Job;
+        if (job.CancelRequested is { } requested)
+        {
+            // Cancelled while no node ran it (waiting, or between owners): it ends without running another block.
+            await execution.FinishAsync(JobState.Cancelled, null, requested, payloads);
+            return;
+        }
+
         var app = catalog.GetApp(job.OrganizationId, job.AppId);
         var workflow = app?.Workflows.GetValueOrDefault(job.Workflow);
-        var resumed = job.State == JobState.Running;
-        if (resumed)
+        var resumed = job.State is JobState.Running or JobState.Waiting;
+        if (job.State == JobState.Waiting)
+        {
+            // Durable before any block runs: a cancel that finished the job meanwhile makes this commit fail, and the
+            // job stays cancelled with no block started after it.
+            await execution.ResumeAsync();
+        }
+        else if (resumed)
         {
             await execution.LogAsync("job resumed after a restart");
         }
@@ -184,6 +198,16 @@ public sealed partial class JobRunner(
         }
 
         var earlier = resumed ? await ReadEarlierAttemptAsync(job.Id) : EarlierAttempt.None;
+
+        // The time limit counts running time only: what earlier stretches ran (stored at each wait), plus, after a crash,
+        // the stretch the crash cut short (from its job_started or job_resumed on).
+        var stretchStart = time.GetUtcNow();
+        var ranBefore = job.RunTime;
+        if (job.State == JobState.Running && earlier.LastStart is { } lastStart && lastStart < stretchStart)
+        {
+            ranBefore += stretchStart - lastStart;
+        }
+
         var request = new ExecutionRequest
         {
             JobId = job.Id,
@@ -195,9 +219,10 @@ public sealed partial class JobRunner(
             SkippedBlocks = earlier.Skipped,
             StartedBlocks = earlier.Started,
             DefaultBlockTimeout = options.Value.BlockTimeout > TimeSpan.Zero ? options.Value.BlockTimeout : null,
+            Inbox = execution,
         };
 
-        var limit = options.Value.MaxDuration - (time.GetUtcNow() - (execution.Job.StartedAt ?? job.CreatedAt));
+        var limit = options.Value.MaxDuration - ranBefore;
         using var timeout = new CancellationTokenSource(limit > TimeSpan.Zero ? limit : TimeSpan.FromMilliseconds(1), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(running.Cancellation.Token, timeout.Token);
         ExecutionOutcome outcome;
@@ -220,6 +245,21 @@ public sealed partial class JobRunner(
             return;
         }
 
+        if (outcome.IsWaiting)
+        {
+            await execution.SuspendAsync(outcome.Waits, ranBefore + (time.GetUtcNow() - stretchStart));
+            foreach (var (_, wait) in outcome.Waits)
+            {
+                // A signal stored before the wait makes the job due at once (the store decides): look now.
+                if ((wait.Signal is not null ? time.GetUtcNow() : wait.DueAt) is { } due)
+                {
+                    wakes.DueAt(due);
+                }
+            }
+
+            return;
+        }
+
         if (outcome.Succeeded)
         {
             await execution.FinishAsync(JobState.Succeeded, outcome.Result ?? System.Text.Json.Nodes.JsonValue.Create(""), null, payloads);
@@ -236,13 +276,19 @@ public sealed partial class JobRunner(
     {
         var skipped = new HashSet<string>(StringComparer.Ordinal);
         var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        DateTimeOffset? lastStart = null;
         long after = 0;
         while (true)
         {
             var batch = await store.GetEventsAsync(jobId, after, 1000, CancellationToken.None);
             foreach (var ev in batch)
             {
-                if (ev.BlockId is { } blockId)
+                if (ev.Type is JobEventTypes.JobStarted or JobEventTypes.JobResumed)
+                {
+                    lastStart = ev.Time;
+                }
+
+                if (ev.BlockId is { } blockId && ev.Type is not JobEventTypes.JobWaiting)
                 {
                     switch (ev.Type)
                     {
@@ -263,7 +309,7 @@ public sealed partial class JobRunner(
 
             if (batch.Count < 1000)
             {
-                return new EarlierAttempt(skipped, started);
+                return new EarlierAttempt(skipped, started, lastStart);
             }
         }
     }
@@ -308,9 +354,10 @@ public sealed partial class JobRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Runner fault on job {JobId}")]
     private static partial void LogRunnerFault(ILogger logger, Guid jobId, Exception exception);
 
-    private sealed record EarlierAttempt(IReadOnlySet<string> Skipped, IReadOnlyDictionary<string, DateTimeOffset> Started)
+    private sealed record EarlierAttempt(
+        IReadOnlySet<string> Skipped, IReadOnlyDictionary<string, DateTimeOffset> Started, DateTimeOffset? LastStart)
     {
-        public static EarlierAttempt None { get; } = new(new HashSet<string>(), new Dictionary<string, DateTimeOffset>());
+        public static EarlierAttempt None { get; } = new(new HashSet<string>(), new Dictionary<string, DateTimeOffset>(), null);
     }
 
     private sealed class RunningJob(CancellationTokenSource cancellation, RunningJobCounts.Slot slot) : IDisposable

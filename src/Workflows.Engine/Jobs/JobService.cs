@@ -22,7 +22,9 @@ public sealed partial class JobService(
     TimeProvider time,
     IFileInputResolver files,
     ICallbackPayloadFactory payloads,
-    ClusterNode node)
+    ClusterNode node,
+    Blocks.BlockRegistry blocks,
+    JobWakeSchedule wakes)
 {
     private const int ReplayBatch = 500;
 
@@ -40,10 +42,18 @@ public sealed partial class JobService(
             return job;
         }
 
+        var deadline = time.GetUtcNow() + wait;
         var completion = runner.GetCompletion(job.Id);
         if (completion is not null)
         {
-            return await AwaitOrReadAsync(completion, wait, job.OrganizationId, job.Id, cancellationToken);
+            job = await AwaitOrReadAsync(completion, wait, job.OrganizationId, job.Id, cancellationToken);
+            wait = deadline - time.GetUtcNow();
+            if (job.State.IsTerminal() || wait <= TimeSpan.Zero)
+            {
+                return job;
+            }
+
+            // The run here stopped to wait (delay, signal): follow the job wherever it resumes.
         }
 
         // Not running here (finished already, or run by another node): follow its events.
@@ -121,13 +131,27 @@ public sealed partial class JobService(
         }
 
         reason = string.IsNullOrWhiteSpace(reason) ? "cancelled by request" : reason;
+        // Stored before anything else, so the node running the job (any node) carries it out even if this one stops now.
+        job = await store.RequestCancelAsync(jobId, reason, cancellationToken) ?? throw EngineException.JobNotFound(jobId);
+        if (job.State.IsTerminal())
+        {
+            return job;
+        }
+
         if (runner.RequestCancel(jobId, reason) && runner.GetCompletion(jobId) is { } completion)
         {
             return await AwaitOrReadAsync(completion, TimeSpan.FromSeconds(30), organizationId, jobId, cancellationToken);
         }
 
-        // Not running in this process: finish it here through the same terminal commit a run ends with (event, state,
-        // reason post and callback delivery in one transaction), guarded by the sequence check.
+        if (job.State != JobState.Waiting && job.LeaseOwner is not null && job.LeaseExpiresAt > time.GetUtcNow())
+        {
+            // Another node runs it: that node sees the stored request within a second (JobWaker) and ends it itself, so
+            // no block starts after job_cancelled. Wait for that end a little.
+            return await WaitAsync(job, TimeSpan.FromSeconds(5), cancellationToken);
+        }
+
+        // Waiting, or held by no live node: finish it here through the same terminal commit a run ends with (event,
+        // state, reason post and callback delivery in one transaction), guarded by the sequence check.
         for (var attempt = 0; attempt < 5 && !job.State.IsTerminal(); attempt++)
         {
             var execution = new JobExecution(store, hub, time, job);

@@ -1,6 +1,8 @@
 namespace Workflows.Engine.Jobs;
 
-/// <summary>The lifecycle state of a job: queued → running → succeeded | failed | cancelled.</summary>
+/// <summary>
+/// The lifecycle state of a job: queued → running (⇄ waiting) → succeeded | failed | cancelled.
+/// </summary>
 public enum JobState
 {
     /// <summary>Accepted and stored, not started yet.</summary>
@@ -17,6 +19,12 @@ public enum JobState
 
     /// <summary>Stopped by a caller before it finished.</summary>
     Cancelled = 5,
+
+    /// <summary>
+    /// Waiting for a time or a signal (<c>delay</c>, <c>wait_for_signal</c>): stored rows only, no node runs it until it
+    /// is due or signalled.
+    /// </summary>
+    Waiting = 6,
 }
 
 /// <summary>Helpers on <see cref="JobState"/>.</summary>
@@ -25,4 +33,8 @@ public static class JobStateExtensions
     /// <summary>Whether the state is final.</summary>
     public static bool IsTerminal(this JobState state) =>
         state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+
+    /// <summary>Whether the job is under way: running, or about to (queued), or waiting to go on.</summary>
+    public static bool IsActive(this JobState state) =>
+        state is JobState.Queued or JobState.Running or JobState.Waiting;
 }

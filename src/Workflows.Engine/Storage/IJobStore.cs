@@ -97,6 +97,33 @@ public interface IJobStore
     Task ReleaseLeasesAsync(string owner, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Takes over up to <paramref name="max"/> waiting jobs that are due — their <see cref="JobRecord.WakeAt"/> at or before
+    /// <paramref name="now"/>, or a cancel request stored — and that no node holds, earliest due first: each gets
+    /// <paramref name="owner"/>'s lease until <paramref name="now"/> + <paramref name="lease"/> and stays waiting until its
+    /// runner commits <see cref="JobState.Running"/>. Several nodes claiming at once never get the same job.
+    /// </summary>
+    Task<IReadOnlyList<JobRecord>> ClaimDueJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a cancel request (<paramref name="reason"/>; an earlier request's reason is kept) on an unfinished job and
+    /// returns the job as stored afterwards; a finished job is returned unchanged; null when it does not exist.
+    /// </summary>
+    Task<JobRecord?> RequestCancelAsync(Guid jobId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Cancel requests of unfinished jobs leased to <paramref name="owner"/>.</summary>
+    Task<IReadOnlyList<CancelRequest>> ListCancelRequestsAsync(string owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a signal for an unfinished job, in one transaction with its effect: when the job waits for that name it
+    /// becomes due at the signal's time. A finished job stores nothing. A repeated idempotency key (per job) stores
+    /// nothing and answers the earlier signal.
+    /// </summary>
+    Task<SignalAdded> AddSignalAsync(JobSignal signal, CancellationToken cancellationToken);
+
+    /// <summary>The oldest signal of that name not taken yet, or null.</summary>
+    Task<JobSignal?> GetPendingSignalAsync(Guid jobId, string name, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records that node <paramref name="nodeId"/> is alive until <paramref name="now"/> + <paramref name="ttl"/> and
     /// returns how many nodes are alive at <paramref name="now"/>, itself included (at least 1).
     /// </summary>

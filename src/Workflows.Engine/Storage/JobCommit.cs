@@ -54,12 +54,31 @@ public sealed record JobCommit
     public string? LeaseOwner { get; init; }
 
     /// <summary>
+    /// Set with <see cref="State"/> <see cref="JobState.Waiting"/>: what the job waits for. The store records it, gives up
+    /// the lease (a waiting job belongs to no node), and when a signal the job now waits for is already stored and not
+    /// taken, makes the job due at once (<see cref="JobWaitCommit.Since"/>). Any other state change clears the wait.
+    /// </summary>
+    public JobWaitCommit? Wait { get; init; }
+
+    /// <summary>The job's accumulated running time, when it changes (see <see cref="JobRecord.RunTime"/>).</summary>
+    public TimeSpan? RunTime { get; init; }
+
+    /// <summary>Signals (<see cref="JobSignal.Id"/>) taken by this step: marked consumed in the same transaction.</summary>
+    public IReadOnlyList<long> ConsumeSignals { get; init; } = [];
+
+    /// <summary>
     /// The job to store first, in the same transaction, when this is its first commit: a job that nothing else can
     /// conflict with (no idempotency key) is stored together with its first steps instead of in a transaction of its own.
     /// Its last sequence is the commit's <see cref="ExpectedSequence"/>.
     /// </summary>
     public NewJob? Create { get; init; }
 }
+
+/// <summary>What a job entering <see cref="JobState.Waiting"/> waits for.</summary>
+/// <param name="WakeAt">When it is due at the latest (a delay's end, a signal wait's timeout), or null for never.</param>
+/// <param name="Signals">The signal names that wake it.</param>
+/// <param name="Since">When it started waiting: its due time when a signal it waits for is already stored.</param>
+public sealed record JobWaitCommit(DateTimeOffset? WakeAt, IReadOnlyList<string> Signals, DateTimeOffset Since);
 
 /// <summary>A job to store, with its first events (as <see cref="IJobStore.CreateJobAsync"/> takes them).</summary>
 /// <param name="Job">The job.</param>

@@ -70,6 +70,22 @@ internal sealed partial class WorkflowApi
         return response;
     }
 
+    public override async Task<SignalJobResponse> SignalJob(SignalJobRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var job = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
+        // A token that may run the app may answer its jobs.
+        caller.EnsureCanRun(job.AppId);
+        var added = await jobs.SignalAsync(
+            caller.OrganizationId, job.Id, request.Signal, ProtoJson.ToObject(request.Payload), request.IdempotencyKey, context.CancellationToken);
+        return new SignalJobResponse
+        {
+            Job = JobMapper.ToProto(added.Job!),
+            SignalId = added.Signal?.Id ?? 0,
+            Duplicate = added.Duplicate,
+        };
+    }
+
     public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);

@@ -45,6 +45,7 @@ internal static class ServerExtensions
     {
         services.AddHostedService<EngineStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<JobLeaseKeeper>());
+        services.AddHostedService(sp => sp.GetRequiredService<JobWaker>());
         services.AddHostedService<RetentionService>();
         return services;
     }

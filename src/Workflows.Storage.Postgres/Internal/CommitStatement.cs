@@ -9,11 +9,15 @@ namespace Workflows.Storage.Postgres.Internal;
 /// </summary>
 internal sealed class CommitStatement
 {
-    private CommitStatement(JobCommit commit, NpgsqlBatchCommand statement)
+    private CommitStatement(JobCommit commit, NpgsqlBatchCommand statement, NpgsqlBatchCommand[] followUps)
     {
         Commit = commit;
         Statement = statement;
+        FollowUps = followUps;
     }
+
+    /// <summary>Statements run after <see cref="Statement"/> in the same transaction (a wait's signal check, signals taken).</summary>
+    public NpgsqlBatchCommand[] FollowUps { get; }
 
     public JobCommit Commit { get; }
 
@@ -34,12 +38,30 @@ internal sealed class CommitStatement
             .Text("result", prepared.Result)
             .Text("error", commit.Error)
             .Text("lease_owner", commit.LeaseOwner)
-            .Text("notification", JobNotifications.Format(commit.JobId, lastSequence));
+            .Text("notification", JobNotifications.Format(commit.JobId, lastSequence))
+            .BigInt("run_time_ms", commit.RunTime is { } runTime ? (long)runTime.TotalMilliseconds : null)
+            .Bool("wait", commit.Wait is not null)
+            .Time("wake_at", commit.Wait?.WakeAt)
+            .Text("wait_signals", commit.Wait is { } waiting ? StoredJson.WriteStrings(waiting.Signals) : null);
         EventColumns.Bind(statement.Parameters, prepared.Events);
         BindOutputs(statement.Parameters, prepared.Outputs);
         BindPosts(statement.Parameters, commit.Posts);
         BindOutbox(statement.Parameters, commit.Outbox);
-        return new CommitStatement(commit, statement);
+
+        var followUps = new List<NpgsqlBatchCommand>();
+        if (commit.Wait is { Signals.Count: > 0 } wait)
+        {
+            var due = new NpgsqlBatchCommand(JobSql.DueOnStoredSignal);
+            due.Parameters.Uuid("id", commit.JobId).Time("since", wait.Since).TextArray("names", [.. wait.Signals]);
+            followUps.Add(due);
+        }
+        if (commit.ConsumeSignals.Count > 0)
+        {
+            var consume = new NpgsqlBatchCommand(JobSql.ConsumeSignals);
+            consume.Parameters.Uuid("id", commit.JobId).BigIntArray("signal_ids", [.. commit.ConsumeSignals]);
+            followUps.Add(consume);
+        }
+        return new CommitStatement(commit, statement, [.. followUps]);
     }
 
     private static void BindOutputs(NpgsqlParameterCollection parameters, (string BlockId, string Output)[] outputs)

@@ -17,7 +17,7 @@ internal static class JobSql
     /// </summary>
     public const string InsertJob =
         "WITH job AS (" +
-        "INSERT INTO jobs (" + JobColumns + ") VALUES (@id, @org, @app_id, @workflow, @workflow_title, @state, @variables, " +
+        "INSERT INTO jobs (" + StoreSql.InsertJobColumns + ") VALUES (@id, @org, @app_id, @workflow, @workflow_title, @state, @variables, " +
         "@created_at, @started_at, @finished_at, @result, @error, @last_sequence, @created_by, @callback_url, @progress_url, " +
         "@idempotency_key, @dialect, @parent_job_id, @idempotency_fingerprint, @idempotency_expires_at, @lease_owner, @lease_expires_at) " +
         "RETURNING id), " +
@@ -33,7 +33,12 @@ internal static class JobSql
         "WITH advanced AS (" +
         "UPDATE jobs SET last_sequence = @last_sequence, state = COALESCE(@state, state), " +
         "started_at = COALESCE(@started_at, started_at), finished_at = COALESCE(@finished_at, finished_at), " +
-        "result = COALESCE(@result, result), error = COALESCE(@error, error) " +
+        "result = COALESCE(@result, result), error = COALESCE(@error, error), " +
+        "run_time_ms = COALESCE(@run_time_ms, run_time_ms), " +
+        "wake_at = CASE WHEN @wait THEN @wake_at WHEN @state IS NOT NULL THEN NULL ELSE wake_at END, " +
+        "wait_signals = CASE WHEN @wait THEN @wait_signals WHEN @state IS NOT NULL THEN NULL ELSE wait_signals END, " +
+        "lease_owner = CASE WHEN @wait THEN NULL ELSE lease_owner END, " +
+        "lease_expires_at = CASE WHEN @wait THEN NULL ELSE lease_expires_at END " +
         "WHERE id = @id AND last_sequence = @expected AND (@lease_owner IS NULL OR lease_owner = @lease_owner) " +
         "RETURNING id), " +
         "events AS (" + InsertEvents + " FROM advanced job, " + UnnestEvents + "), " +
@@ -75,7 +80,55 @@ internal static class JobSql
         "SELECT " + JobColumns + " FROM claimed ORDER BY created_at, id";
 
     public const string RenewLeases =
-        "UPDATE jobs SET lease_expires_at = @until WHERE id = ANY(@ids) AND lease_owner = @owner AND state IN (1, 2) RETURNING id";
+        "UPDATE jobs SET lease_expires_at = @until WHERE id = ANY(@ids) AND lease_owner = @owner AND state IN (1, 2, 6) RETURNING id";
+
+    /// <summary>
+    /// Run after a commit that starts a wait, as its own statement so it sees signals committed while the commit waited
+    /// for the job's row lock (a signal sender locks the row too): a job waiting for a stored signal is due at once.
+    /// </summary>
+    public const string DueOnStoredSignal =
+        "UPDATE jobs SET wake_at = @since WHERE id = @id AND state = 6 AND EXISTS (SELECT 1 FROM job_signals s " +
+        "WHERE s.job_id = @id AND NOT s.consumed AND s.name = ANY(@names))";
+
+    public const string ConsumeSignals = "UPDATE job_signals SET consumed = true WHERE job_id = @id AND id = ANY(@signal_ids)";
+
+    /// <summary>Waiting jobs that are due (or have a cancel request) and that nobody holds, earliest first, leased to the claimer.</summary>
+    public const string ClaimDue =
+        "WITH due AS (" +
+        "SELECT id FROM jobs WHERE state = 6 AND (wake_at <= @now OR cancel_requested IS NOT NULL) " +
+        "AND (lease_owner IS NULL OR lease_expires_at <= @now) " +
+        "ORDER BY wake_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
+        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = @until FROM due " +
+        "WHERE jobs.id = due.id RETURNING jobs.*) " +
+        "SELECT " + JobColumns + " FROM claimed ORDER BY wake_at, id";
+
+    public const string RequestCancel =
+        "WITH requested AS (UPDATE jobs SET cancel_requested = COALESCE(cancel_requested, @reason) " +
+        "WHERE id = @id AND state IN (1, 2, 6) RETURNING id, pg_notify('" + JobNotifications.Channel + "', @notification)) " +
+        "SELECT count(*) FROM requested";
+
+    public const string SelectCancelRequests =
+        "SELECT id, cancel_requested FROM jobs WHERE lease_owner = @owner AND cancel_requested IS NOT NULL AND state IN (1, 2, 6)";
+
+    /// <summary>Locks the job's row, so a signal and a commit that starts a wait for it go one after the other.</summary>
+    public const string LockJob = "SELECT " + JobColumns + " FROM jobs WHERE id = @id FOR UPDATE";
+
+    public const string SelectSignalByKey =
+        "SELECT " + StoreSql.SignalColumns + " FROM job_signals WHERE job_id = @id AND idempotency_key = @key";
+
+    public const string InsertSignal =
+        "INSERT INTO job_signals (job_id, name, payload, idempotency_key, created_at) " +
+        "VALUES (@id, @name, @payload, @key, @created_at) RETURNING " + StoreSql.SignalColumns;
+
+    /// <summary>A signal the waiting job waits for makes it due (unless it is due earlier already), and wakes the other nodes.</summary>
+    public const string DueOnSignal =
+        "WITH due AS (UPDATE jobs SET wake_at = @now WHERE id = @id AND state = 6 AND (wake_at IS NULL OR wake_at > @now) " +
+        "AND EXISTS (SELECT 1 FROM json_array_elements_text(wait_signals::json) AS w (name) WHERE w.name = @name) RETURNING id) " +
+        "SELECT count(*) FROM due, pg_notify('" + JobNotifications.Channel + "', @notification)";
+
+    public const string SelectPendingSignal =
+        "SELECT " + StoreSql.SignalColumns + " FROM job_signals WHERE job_id = @id AND name = @name AND NOT consumed " +
+        "ORDER BY id LIMIT 1";
 
     public const string ReleaseLeases =
         "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ANY(@ids) AND lease_owner = @owner";

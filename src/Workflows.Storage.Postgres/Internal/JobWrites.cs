@@ -45,6 +45,18 @@ internal static class JobWrites
         await reader.ReadAsync();
         if (reader.GetBoolean(0))
         {
+            await reader.DisposeAsync();
+            if (prepared.FollowUps.Length > 0)
+            {
+                // Separate statements: each sees what was committed before it started (READ COMMITTED), the commit's
+                // own rows included.
+                await using var followUps = session.CreateBatch();
+                foreach (var command in prepared.FollowUps)
+                {
+                    followUps.BatchCommands.Add(command.Copy());
+                }
+                await session.ExecuteAsync(followUps);
+            }
             return true;
         }
         if (reader.IsDBNull(2))

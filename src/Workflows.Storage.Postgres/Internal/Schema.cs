@@ -118,6 +118,29 @@ internal static class Schema
             alive_until timestamptz NOT NULL
         );
         """,
+
+        // 2: waiting as data. A waiting job (state 6) is a due time and the signal names it waits for; the time limit
+        // counts running time only (run_time_ms, accumulated at each wait); cancel requests are stored before the answer;
+        // signals are stored before theirs and kept until a wait takes them.
+        """
+        ALTER TABLE jobs ADD COLUMN wake_at timestamptz;
+        ALTER TABLE jobs ADD COLUMN wait_signals text;
+        ALTER TABLE jobs ADD COLUMN run_time_ms bigint NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN cancel_requested text;
+        CREATE INDEX jobs_due ON jobs (wake_at) WHERE state = 6;
+        CREATE INDEX jobs_cancel_requested ON jobs (lease_owner) WHERE cancel_requested IS NOT NULL AND state IN (1, 2, 6);
+        CREATE TABLE job_signals (
+            id              bigserial   PRIMARY KEY,
+            job_id          uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            name            text        NOT NULL,
+            payload         text        NOT NULL,
+            idempotency_key text,
+            created_at      timestamptz NOT NULL,
+            consumed        boolean     NOT NULL DEFAULT false
+        );
+        CREATE UNIQUE INDEX job_signals_key ON job_signals (job_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX job_signals_job ON job_signals (job_id, name, id);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

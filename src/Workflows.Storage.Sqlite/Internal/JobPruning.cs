@@ -16,6 +16,7 @@ internal static class JobPruning
         "DELETE FROM block_outputs WHERE job_id IN (SELECT value FROM json_each($ids))",
         "DELETE FROM posts WHERE job_id IN (SELECT value FROM json_each($ids))",
         "DELETE FROM outbox WHERE job_id IN (SELECT value FROM json_each($ids))",
+        "DELETE FROM job_signals WHERE job_id IN (SELECT value FROM json_each($ids))",
         "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each($ids))",
     ];
 

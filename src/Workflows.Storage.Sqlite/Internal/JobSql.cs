@@ -9,7 +9,7 @@ internal static class JobSql
     private const string JobColumns = StoreSql.JobColumns;
 
     public const string InsertJob =
-        "INSERT INTO jobs (" + JobColumns + ") VALUES ($id, $org, $app_id, $workflow, $workflow_title, $state, $variables, " +
+        "INSERT INTO jobs (" + StoreSql.InsertJobColumns + ") VALUES ($id, $org, $app_id, $workflow, $workflow_title, $state, $variables, " +
         "$created_at, $started_at, $finished_at, $result, $error, $last_sequence, $created_by, $callback_url, $progress_url, " +
         "$idempotency_key, $dialect, $parent_job_id, $idempotency_fingerprint, $idempotency_expires_at, $lease_owner, $lease_expires_at)";
 
@@ -17,8 +17,47 @@ internal static class JobSql
     public const string AdvanceJob =
         "UPDATE jobs SET last_sequence = $last_sequence, state = COALESCE($state, state), " +
         "started_at = COALESCE($started_at, started_at), finished_at = COALESCE($finished_at, finished_at), " +
-        "result = COALESCE($result, result), error = COALESCE($error, error) " +
+        "result = COALESCE($result, result), error = COALESCE($error, error), " +
+        "run_time_ms = COALESCE($run_time_ms, run_time_ms), " +
+        "wake_at = CASE WHEN $wait THEN $wake_at WHEN $state IS NOT NULL THEN NULL ELSE wake_at END, " +
+        "wait_signals = CASE WHEN $wait THEN $wait_signals WHEN $state IS NOT NULL THEN NULL ELSE wait_signals END, " +
+        "lease_owner = CASE WHEN $wait THEN NULL ELSE lease_owner END, " +
+        "lease_expires_at = CASE WHEN $wait THEN NULL ELSE lease_expires_at END " +
         "WHERE id = $id AND last_sequence = $expected AND ($lease_owner IS NULL OR lease_owner = $lease_owner)";
+
+    /// <summary>A job that starts waiting for a signal already stored is due at once.</summary>
+    public const string DueOnStoredSignal =
+        "UPDATE jobs SET wake_at = $since WHERE id = $id AND EXISTS (SELECT 1 FROM job_signals s WHERE s.job_id = $id " +
+        "AND s.consumed = 0 AND s.name IN (SELECT value FROM json_each($names)))";
+
+    public const string ConsumeSignal = "UPDATE job_signals SET consumed = 1 WHERE job_id = $job_id AND id = $id";
+
+    /// <summary>Waiting jobs that are due (or have a cancel request) and that nobody holds, earliest first.</summary>
+    public const string SelectDue =
+        "SELECT id FROM jobs WHERE state = 6 AND (wake_at <= $now OR cancel_requested IS NOT NULL) " +
+        "AND (lease_owner IS NULL OR lease_expires_at <= $now) ORDER BY wake_at, id LIMIT $limit";
+
+    public const string RequestCancel =
+        "UPDATE jobs SET cancel_requested = COALESCE(cancel_requested, $reason) WHERE id = $id AND state IN (1, 2, 6)";
+
+    public const string SelectCancelRequests =
+        "SELECT id, cancel_requested FROM jobs WHERE lease_owner = $owner AND cancel_requested IS NOT NULL AND state IN (1, 2, 6)";
+
+    public const string SelectSignalByKey =
+        "SELECT " + StoreSql.SignalColumns + " FROM job_signals WHERE job_id = $job_id AND idempotency_key = $key";
+
+    public const string InsertSignal =
+        "INSERT INTO job_signals (job_id, name, payload, idempotency_key, created_at) " +
+        "VALUES ($job_id, $name, $payload, $key, $created_at) RETURNING " + StoreSql.SignalColumns;
+
+    /// <summary>A signal the waiting job waits for makes it due (unless it is due earlier already).</summary>
+    public const string DueOnSignal =
+        "UPDATE jobs SET wake_at = $now WHERE id = $id AND state = 6 AND (wake_at IS NULL OR wake_at > $now) " +
+        "AND EXISTS (SELECT 1 FROM json_each(wait_signals) WHERE value = $name)";
+
+    public const string SelectPendingSignal =
+        "SELECT " + StoreSql.SignalColumns + " FROM job_signals WHERE job_id = $job_id AND name = $name AND consumed = 0 " +
+        "ORDER BY id LIMIT 1";
 
     public const string SelectLastSequence = "SELECT last_sequence, lease_owner FROM jobs WHERE id = $id";
 
@@ -32,7 +71,7 @@ internal static class JobSql
         "RETURNING " + JobColumns;
 
     public const string RenewLease =
-        "UPDATE jobs SET lease_expires_at = $until WHERE id = $id AND lease_owner = $owner AND state IN (1, 2)";
+        "UPDATE jobs SET lease_expires_at = $until WHERE id = $id AND lease_owner = $owner AND state IN (1, 2, 6)";
 
     public const string ReleaseLease =
         "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $id AND lease_owner = $owner";

@@ -56,7 +56,11 @@ internal static class JobWrites
             .Set("$finished_at", UnixTime.ToMilliseconds(commit.FinishedAt))
             .Set("$result", prepared.Result)
             .Set("$error", commit.Error)
-            .Set("$lease_owner", commit.LeaseOwner);
+            .Set("$lease_owner", commit.LeaseOwner)
+            .Set("$run_time_ms", commit.RunTime is { } runTime ? (long)runTime.TotalMilliseconds : null)
+            .Set("$wait", commit.Wait is not null ? 1 : 0)
+            .Set("$wake_at", UnixTime.ToMilliseconds(commit.Wait?.WakeAt))
+            .Set("$wait_signals", commit.Wait is { } waiting ? StoredJson.WriteStrings(waiting.Signals) : null);
         if (advance.ExecuteNonQuery() == 0)
         {
             using var reader = connection.Command(JobSql.SelectLastSequence).Set("$id", jobId).ExecuteReader();
@@ -68,6 +72,20 @@ internal static class JobWrites
         }
 
         InsertEvents(connection, jobId, prepared.Events);
+
+        if (commit.Wait is { Signals.Count: > 0 } wait)
+        {
+            connection.Statement(JobSql.DueOnStoredSignal)
+                .Set("$id", jobId)
+                .Set("$since", UnixTime.ToMilliseconds(wait.Since))
+                .Set("$names", StoredJson.WriteStrings(wait.Signals))
+                .ExecuteNonQuery();
+        }
+
+        foreach (var signalId in commit.ConsumeSignals)
+        {
+            connection.Statement(JobSql.ConsumeSignal).Set("$job_id", jobId).Set("$id", signalId).ExecuteNonQuery();
+        }
 
         foreach (var (blockId, output) in prepared.Outputs)
         {

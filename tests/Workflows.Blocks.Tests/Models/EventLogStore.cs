@@ -22,6 +22,17 @@ public sealed class EventLogStore(IReadOnlyList<JobEvent> events) : IJobStore
 
     public Task CommitAsync(JobCommit commit, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<JobRecord>> ClaimDueJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<JobRecord?> RequestCancelAsync(Guid jobId, string reason, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<CancelRequest>> ListCancelRequestsAsync(string owner, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<SignalAdded> AddSignalAsync(JobSignal signal, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<JobSignal?> GetPendingSignalAsync(Guid jobId, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public Task<JobRecord?> GetJobAsync(string organizationId, Guid jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken cancellationToken) => throw new NotSupportedException();

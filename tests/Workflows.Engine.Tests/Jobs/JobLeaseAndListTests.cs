@@ -83,10 +83,11 @@ public sealed class JobLeaseAndListTests : IAsyncLifetime, IAsyncDisposable
     }
 
     [Fact]
-    public async Task CancelAsync_JobHeldByAnotherNode_FinishesItThroughTheStore()
+    public async Task CancelAsync_JobOfADeadNode_StoresTheRequestAndFinishesItThroughTheStore()
     {
+        // A live holder carries the stored request out itself (JobWaker); one whose lease ran out cannot, so it ends here.
         var now = _runtime.Time.GetUtcNow();
-        var job = RunningJob("node-b", leaseUntil: now.AddMinutes(5));
+        var job = RunningJob("node-b", leaseUntil: now.AddSeconds(-1));
         await _runtime.Store.CreateJobAsync(job, [new(job.Id, 1, JobEventTypes.JobQueued, now), new(job.Id, 2, JobEventTypes.JobStarted, now)], Ct);
 
         var cancelled = await _runtime.Jobs.CancelAsync(JobRuntimeHarness.Org, job.Id, null, Ct);
@@ -95,6 +96,7 @@ public sealed class JobLeaseAndListTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal("cancelled by request", cancelled.Error);
         Assert.Equal(JobState.Cancelled, (await _runtime.Store.GetJobAsync(job.Id, Ct))?.State);
         Assert.Equal(JobEventTypes.JobCancelled, (await _runtime.EventsAsync(job.Id))[^1].Type);
+        Assert.Equal("cancelled by request", (await _runtime.Store.GetJobAsync(job.Id, Ct))?.CancelRequested);
     }
 
     [Fact]

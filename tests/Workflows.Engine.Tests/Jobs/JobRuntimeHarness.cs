@@ -56,6 +56,9 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
 
     public JobRunner Runner => _provider.GetRequiredService<JobRunner>();
 
+    /// <summary>The wake loop, driven by hand (it is not started as a hosted service here).</summary>
+    public JobWaker Waker => _provider.GetRequiredService<JobWaker>();
+
     public JobLeaseKeeper LeaseKeeper => _provider.GetRequiredService<JobLeaseKeeper>();
 
     public JobEventHub Hub => _provider.GetRequiredService<JobEventHub>();

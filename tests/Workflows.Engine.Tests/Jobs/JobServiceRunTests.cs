@@ -119,20 +119,23 @@ public sealed class JobServiceRunTests : IAsyncLifetime, IAsyncDisposable
     }
 
     [Fact]
-    public async Task Run_DelayBlock_FinishesWhenTheFakeClockReachesItsEndAndNotBefore()
+    public async Task Run_DelayBlock_WaitsAsDataAndResumesWhenTheFakeClockReachesItsEnd()
     {
         var job = await _runtime.Jobs.StartAsync(JobRuntimeHarness.Request("delayed"), CancellationToken.None);
         var t0 = _runtime.Time.GetUtcNow();
-        await _runtime.WaitForEventAsync(job.Id, e => e is { Type: JobEventTypes.BlockStarted, BlockId: "wait" });
+        await _runtime.WaitForEventAsync(job.Id, e => e is { Type: JobEventTypes.JobWaiting, BlockId: "wait" });
+        var waker = _runtime.Waker;
 
         _runtime.Time.Advance(TimeSpan.FromMinutes(4));
-        var completion = _runtime.Runner.GetCompletion(job.Id);
-        Assert.NotNull(completion);
-        Assert.False(completion.IsCompleted);
-        Assert.Equal(JobState.Running, (await _runtime.Store.GetJobAsync(job.Id, CancellationToken.None))?.State);
+        Assert.Equal(0, await waker.WakeAsync(CancellationToken.None));
+        var waiting = await _runtime.Store.GetJobAsync(job.Id, CancellationToken.None);
+        Assert.Equal(JobState.Waiting, waiting?.State);
+        Assert.Null(waiting?.LeaseOwner);
+        Assert.Equal(t0.AddMinutes(5), waiting?.WakeAt);
 
         _runtime.Time.Advance(TimeSpan.FromMinutes(1));
-        var finished = await completion.WaitAsync(JobRuntimeHarness.Deadline);
+        Assert.Equal(1, await waker.WakeAsync(CancellationToken.None));
+        var finished = await _runtime.CompletionAsync(job.Id);
 
         Assert.Equal(JobState.Succeeded, finished.State);
         Assert.Equal("waited", finished.Result?.GetValue<string>());

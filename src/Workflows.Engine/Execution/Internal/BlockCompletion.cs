@@ -4,7 +4,7 @@ using Workflows.Engine.Blocks;
 namespace Workflows.Engine.Execution.Internal;
 
 /// <summary>How one started block ended, as the scheduler learns it.</summary>
-internal readonly record struct BlockCompletion(int Block, BlockCompletionKind Kind, BlockResult? Result, string? Reason, ExceptionDispatchInfo? Crash);
+internal readonly record struct BlockCompletion(int Block, BlockCompletionKind Kind, BlockResult? Result, string? Reason, ExceptionDispatchInfo? Crash, JobWait? Wait = null);
 
 internal enum BlockCompletionKind
 {
@@ -19,6 +19,9 @@ internal enum BlockCompletionKind
 
     /// <summary>Stopped because the run was cancelled (by the caller or after another block failed).</summary>
     Cancelled,
+
+    /// <summary>Suspended its job (<see cref="Blocks.BlockWaitException"/>): not finished, it runs again when the job resumes.</summary>
+    Waiting,
 
     /// <summary>Reporting itself failed (the observer threw); the run ends with that exception.</summary>
     Crashed,

@@ -19,6 +19,16 @@ internal sealed class ExecutionBlockContext(TemplateRenderer renderer, IExecutio
 
     private BlockDefinition Reported => ReportAs ?? Definition;
 
+    /// <summary>The job's signals and suspension; null for inline blocks and runs without a job runner.</summary>
+    public IJobInbox? Inbox { get; init; }
+
+    public override bool CanSuspend => Inbox is not null && ReportAs is null;
+
+    public override ValueTask<JsonObject?> TakeSignalAsync(string name, CancellationToken cancellationToken) =>
+        Inbox is { } inbox && ReportAs is null
+            ? inbox.TakeSignalAsync(Definition.Id, name, cancellationToken)
+            : base.TakeSignalAsync(name, cancellationToken);
+
     public override ValueTask<string> RenderAsync(string template, CancellationToken cancellationToken) =>
         new(renderer.Render(template, LaunchVariables, Outputs));
 

@@ -42,7 +42,8 @@ internal sealed partial class WorkflowRun
 
         // The block's own timeout (or the default), counted from its first start like its duration, so a restart does
         // not grant it a fresh allowance. It cancels only this block; the run then stops as for any failed block.
-        var limit = _plan.TimeoutOf(i, _request.DefaultBlockTimeout);
+        // A block that waits by suspending the job runs only briefly each time; it keeps its own `timeout` itself.
+        var limit = context.CanSuspend && _plan.Descriptors[i]?.Waits == true ? null : _plan.TimeoutOf(i, _request.DefaultBlockTimeout);
         using var timeout = limit is { } allowed && allowed - earlier < MaxTimer
             ? new CancellationTokenSource(AtLeastOneMillisecond(allowed - earlier), _time)
             : null;
@@ -78,6 +79,10 @@ internal sealed partial class WorkflowRun
             // bound is what ended it either way.
             timedOut = true;
             reason = error = $"block '{definition.Id}' timed out after {DurationParser.Format(limit!.Value)}";
+        }
+        catch (BlockWaitException e) when (context.CanSuspend)
+        {
+            return new BlockCompletion(i, BlockCompletionKind.Waiting, null, null, null, e.Wait);
         }
         catch (BlockException e)
         {

@@ -37,6 +37,7 @@ internal sealed partial class WorkflowRun
     private string? _failure;
     private volatile string? _failedBlock;
     private ExceptionDispatchInfo? _crash;
+    private readonly List<(string BlockId, JobWait Wait)> _waits = [];
 
     public WorkflowRun(
         ExecutionPlan plan,
@@ -108,6 +109,12 @@ internal sealed partial class WorkflowRun
         if (_failure is not null)
         {
             return ExecutionOutcome.Failure(_failure);
+        }
+
+        if (_waits.Count > 0)
+        {
+            // Everything that could run has: the job waits, and runs again from here when a wait is over.
+            return ExecutionOutcome.Waiting(_waits);
         }
 
         if (_resolved < blocks.Length)
@@ -199,6 +206,7 @@ internal sealed partial class WorkflowRun
             IsResumed = resumed,
             Registry = _registry,
             Time = _time,
+            Inbox = _request.Inbox,
         };
 
         // Alone, a block runs inline (cheap for sequential workflows). With company, each gets a pool thread so a
@@ -255,6 +263,11 @@ internal sealed partial class WorkflowRun
                 _states[i] = BlockState.Failed;
                 Stop();
                 break;
+            case BlockCompletionKind.Waiting:
+                // Not resolved: its dependents wait with it, while independent branches go on.
+                _states[i] = BlockState.Waiting;
+                _waits.Add((_plan.Blocks[i].Id, completion.Wait!));
+                break;
             default:
                 _states[i] = BlockState.Failed;
                 _crash ??= completion.Crash;
@@ -308,5 +321,6 @@ internal sealed partial class WorkflowRun
         Completed,
         Skipped,
         Failed,
+        Waiting,
     }
 }

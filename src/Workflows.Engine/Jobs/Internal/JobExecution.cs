@@ -21,8 +21,11 @@ namespace Workflows.Engine.Jobs.Internal;
 /// </remarks>
 internal sealed class JobExecution(
     IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null, NewJob? create = null, BlockRegistry? blocks = null)
-    : IExecutionObserver
+    : IExecutionObserver, IJobInbox
 {
+    // Signals a block read, by block id: taken (marked consumed) in the commit of that block's completion.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _takenSignals = new(StringComparer.Ordinal);
+
     private readonly Lock _order = new();
 
     // Under _order: the batch taking changes (not yet sent), whether a commit is scheduled or on its way to the store
@@ -67,6 +70,7 @@ internal sealed class JobExecution(
         var ev = Event(JobEventTypes.BlockCompleted, block) with { Output = output, Duration = duration, Data = result.Data };
         return Queue(new Change([ev])
         {
+            ConsumeSignals = _takenSignals.TryRemove(block.Id, out var signalId) ? [signalId] : [],
             Outputs = [new BlockOutput(block.Id, output)],
             Posts = result.Post is null ? [] : [NewPost(block.Id, "assistant", result.Post)],
             Cost = Billing.CostOf(result.Data),
@@ -102,6 +106,56 @@ internal sealed class JobExecution(
             StartedAt = now,
         });
     }
+
+    /// <inheritdoc />
+    public async ValueTask<JsonObject?> TakeSignalAsync(string blockId, string name, CancellationToken cancellationToken)
+    {
+        var signal = await store.GetPendingSignalAsync(Job.Id, name, cancellationToken);
+        if (signal is null)
+        {
+            return null;
+        }
+
+        _takenSignals[blockId] = signal.Id;
+        return signal.Payload;
+    }
+
+    /// <summary>
+    /// Suspends the job: one <c>job_waiting</c> event per waiting block, state waiting, the wait and the running time so
+    /// far, in one commit that also gives up the lease. Completes once durable.
+    /// </summary>
+    public Task SuspendAsync(IReadOnlyList<(string BlockId, JobWait Wait)> waits, TimeSpan runTime)
+    {
+        var now = StoredTime.Now(time);
+        DateTimeOffset? due = null;
+        var signals = new List<string>();
+        var events = new List<JobEvent>(waits.Count);
+        foreach (var (blockId, wait) in waits)
+        {
+            if (wait.DueAt is { } at && (due is null || at < due))
+            {
+                due = at;
+            }
+
+            if (wait.Signal is { } name && !signals.Contains(name, StringComparer.Ordinal))
+            {
+                signals.Add(name);
+            }
+
+            events.Add(new JobEvent(Job.Id, 0, JobEventTypes.JobWaiting, now) { BlockId = blockId, Data = wait.ToData(blockId) });
+        }
+
+        return Submit(new Change(events)
+        {
+            State = JobState.Waiting,
+            Wait = new JobWaitCommit(due, signals, now),
+            RunTime = runTime,
+        });
+    }
+
+    /// <summary>Marks a waiting job running again (<c>job_resumed</c>); completes once durable.</summary>
+    public Task ResumeAsync() =>
+        Submit(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobResumed, StoredTime.Now(time))]) { State = JobState.Running });
 
     /// <summary>Writes the terminal event and state, with the callback delivery in the same transaction.</summary>
     public async ValueTask FinishAsync(JobState state, JsonNode? result, string? error, ICallbackPayloadFactory payloads)
@@ -225,6 +279,9 @@ internal sealed class JobExecution(
             };
 
             batch.Outputs.AddRange(change.Outputs);
+            batch.ConsumeSignals.AddRange(change.ConsumeSignals);
+            batch.Wait = change.Wait ?? (change.State is null ? batch.Wait : null);
+            batch.RunTime = change.RunTime ?? batch.RunTime;
             batch.Posts.AddRange(change.Posts);
             _posts.AddRange(change.Posts);
             _cost += change.Cost;
@@ -302,6 +359,9 @@ internal sealed class JobExecution(
                     Outbox = batch.Outbox,
                     LeaseOwner = leaseOwner,
                     Create = batch.Create,
+                    Wait = batch.Wait,
+                    RunTime = batch.RunTime,
+                    ConsumeSignals = batch.ConsumeSignals,
                 },
                 CancellationToken.None);
             if (batch.Create is { } created)
@@ -362,6 +422,9 @@ internal sealed class JobExecution(
         public List<BlockOutput> Outputs { get; } = [];
         public List<JobPost> Posts { get; } = [];
         public List<OutboxMessage> Outbox { get; } = [];
+        public List<long> ConsumeSignals { get; } = [];
+        public JobWaitCommit? Wait { get; set; }
+        public TimeSpan? RunTime { get; set; }
         public JobState? State { get; set; }
         public DateTimeOffset? StartedAt { get; set; }
         public DateTimeOffset? FinishedAt { get; set; }
@@ -374,6 +437,9 @@ internal sealed class JobExecution(
     {
         public IReadOnlyList<BlockOutput> Outputs { get; init; } = [];
         public IReadOnlyList<JobPost> Posts { get; init; } = [];
+        public IReadOnlyList<long> ConsumeSignals { get; init; } = [];
+        public JobWaitCommit? Wait { get; init; }
+        public TimeSpan? RunTime { get; init; }
         public JobState? State { get; init; }
         public DateTimeOffset? StartedAt { get; init; }
         public DateTimeOffset? FinishedAt { get; init; }

@@ -229,7 +229,27 @@ public sealed partial class InMemoryStore
             StartedAt = StoredTime.Of(commit.StartedAt) ?? job.StartedAt,
             FinishedAt = StoredTime.Of(commit.FinishedAt) ?? job.FinishedAt,
             Error = commit.Error ?? job.Error,
+            RunTime = commit.RunTime is { } runTime ? TimeSpan.FromMilliseconds(Math.Floor(runTime.TotalMilliseconds)) : job.RunTime,
         };
+        if (commit.Wait is { } wait)
+        {
+            var due = wait.Signals.Any(name => entry.Signals.Any(s => !s.Consumed && s.Name == name))
+                ? StoredTime.Of(wait.Since)
+                : StoredTime.Of(wait.WakeAt);
+            entry.Record = entry.Record with { WakeAt = due, WaitSignals = [.. wait.Signals], LeaseOwner = null, LeaseExpiresAt = null };
+        }
+        else if (commit.State is { } state && state != JobState.Waiting)
+        {
+            entry.Record = entry.Record with { WakeAt = null, WaitSignals = [] };
+        }
+        foreach (var id in commit.ConsumeSignals)
+        {
+            var index = entry.Signals.FindIndex(s => s.Id == id);
+            if (index >= 0)
+            {
+                entry.Signals[index] = entry.Signals[index] with { Consumed = true };
+            }
+        }
         if (prepared.Result is not null)
         {
             entry.Result = prepared.Result;

@@ -50,7 +50,7 @@ public sealed partial class InMemoryStore
                 var renewed = new List<Guid>(ids.Length);
                 foreach (var id in ids)
                 {
-                    if (store.Find(id) is { } entry && entry.Record.LeaseOwner == owner && IsUnfinished(entry.Record))
+                    if (store.Find(id) is { } entry && entry.Record.LeaseOwner == owner && entry.Record.State.IsActive())
                     {
                         entry.Record = entry.Record with { LeaseExpiresAt = until };
                         renewed.Add(id);

@@ -19,6 +19,7 @@ public sealed partial class InMemoryStore : IJobStore, IAppStore
     private readonly Dictionary<string, DateTimeOffset> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string OrganizationId, string AppId), StoredApp> _apps = [];
     private long _lastOutboxId;
+    private long _lastSignalId;
 
     /// <summary>Creates an empty store on the system clock.</summary>
     public InMemoryStore()

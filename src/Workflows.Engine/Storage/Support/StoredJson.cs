@@ -50,6 +50,21 @@ public static class StoredJson
         return node.ToJsonString(WriteOptions);
     }
 
+    /// <summary>The strings of a JSON array written by <see cref="WriteStrings"/>; none for null.</summary>
+    public static IReadOnlyList<string> ParseStrings(string? text)
+    {
+        if (text is null || JsonNode.Parse(text) is not JsonArray array)
+        {
+            return [];
+        }
+        var values = new List<string>(array.Count);
+        foreach (var item in array)
+        {
+            values.Add(item!.GetValue<string>());
+        }
+        return values;
+    }
+
     /// <summary>Strings as a JSON array (a parameter for <c>json_each</c>).</summary>
     public static string WriteStrings(IEnumerable<string> values)
     {

@@ -89,6 +89,7 @@ internal static class JobMapper
         JobState.Succeeded => Proto.JobState.Succeeded,
         JobState.Failed => Proto.JobState.Failed,
         JobState.Cancelled => Proto.JobState.Cancelled,
+        JobState.Waiting => Proto.JobState.Waiting,
         _ => Proto.JobState.Unspecified,
     };
 
@@ -99,14 +100,15 @@ internal static class JobMapper
         Proto.JobState.Succeeded => JobState.Succeeded,
         Proto.JobState.Failed => JobState.Failed,
         Proto.JobState.Cancelled => JobState.Cancelled,
+        Proto.JobState.Waiting => JobState.Waiting,
         _ => null,
     };
 
-    /// <summary>The recipe dialect's state names.</summary>
+    /// <summary>The recipe dialect's state names (it has no waiting: a waiting job is still running to its clients).</summary>
     public static string ToRecipeState(JobState state) => state switch
     {
         JobState.Queued => "ready",
-        JobState.Running => "running",
+        JobState.Running or JobState.Waiting => "running",
         JobState.Succeeded => "success",
         JobState.Failed => "error",
         _ => "stopped",

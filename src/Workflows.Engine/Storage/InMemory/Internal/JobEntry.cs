@@ -29,6 +29,9 @@ internal sealed class JobEntry
 
     public List<JobPost> Posts { get; } = [];
 
+    /// <summary>Signals sent to the job, oldest first (payloads are stored as text in the records' copies).</summary>
+    public List<JobSignal> Signals { get; } = [];
+
     /// <summary>The job id as the SQL stores order it: lowercase "D" text.</summary>
     public string IdText { get; private init; } = "";
 
@@ -44,6 +47,8 @@ internal sealed class JobEntry
             FinishedAt = StoredTime.Of(job.FinishedAt),
             IdempotencyExpiresAt = StoredTime.Of(job.IdempotencyExpiresAt),
             LeaseExpiresAt = StoredTime.Of(job.LeaseExpiresAt),
+            WakeAt = StoredTime.Of(job.WakeAt),
+            WaitSignals = job.WaitSignals.Count == 0 ? job.WaitSignals : [.. job.WaitSignals],
         };
         var entry = new JobEntry(record, StoredJson.Write(job.Variables), StoredJson.WriteOrNull(job.Result)) { IdText = job.Id.ToString("D") };
         foreach (var e in events)
