@@ -66,24 +66,33 @@ internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorIntercep
             }
         }
 
-        if (transcoded && exception.Kind == EngineErrorKind.Unprocessable)
+        if (transcoded && RestStatus(exception.Kind) is { } status)
         {
-            // Transcoding maps every gRPC code to a fixed HTTP status and none to 422; it sets its status just before
-            // writing the error body, so the status is replaced when the response starts.
+            // Transcoding maps every gRPC code to a fixed HTTP status: FAILED_PRECONDITION to 400, none to 422. It sets
+            // its status just before writing the error body, so the status is replaced when the response starts.
             http.Response.OnStarting(static state =>
             {
-                var response = (HttpResponse)state;
+                var (response, status) = ((HttpResponse, int))state;
                 if (response.StatusCode == StatusCodes.Status400BadRequest)
                 {
-                    response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                    response.StatusCode = status;
                 }
 
                 return Task.CompletedTask;
-            }, http.Response);
+            }, (http.Response, status));
         }
 
         return new RpcException(new Status(ToStatus(exception.Kind), exception.Message));
     }
+
+    /// <summary>The REST status where it differs from transcoding's mapping of the gRPC code.</summary>
+    private static int? RestStatus(EngineErrorKind kind) => kind switch
+    {
+        // The state of the thing forbids the call (a finished job takes no signal): a conflict, not a bad request.
+        EngineErrorKind.FailedPrecondition => StatusCodes.Status409Conflict,
+        EngineErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        _ => null,
+    };
 
     /// <summary>Whole seconds for a <c>Retry-After</c> header, at least 1.</summary>
     internal static string RetryAfterSeconds(TimeSpan retryAfter) =>

@@ -114,6 +114,9 @@ public sealed class SignalTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         await Server.WatchToEndAsync(jobId);
         await JobHelpers.ThrowsStatusAsync(StatusCode.FailedPrecondition, () => SignalAsync(Server, jobId, "approval", Payload(true, "late")));
+        var late = await http.PostAsJsonAsync($"/v1/jobs/{jobId}/signals/approval", new { approved = false });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("takes no more signals", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("true rest", (await Server.GetAsync(jobId)).Result.StringValue);
     }
 
