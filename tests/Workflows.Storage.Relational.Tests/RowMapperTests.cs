@@ -12,14 +12,15 @@ public sealed class RowMapperTests
     private const string Id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
     private const string Parent = "9a0c0305-4f89-11d3-9a0c-0305e82c3301";
 
-    private static readonly Type[] JobTypes = [S, S, S, S, S, I, S, L, L, L, S, S, L, S, S, S, S, S, S, S, L, S, L];
+    private static readonly Type[] JobTypes = [S, S, S, S, S, I, S, L, L, L, S, S, L, S, S, S, S, S, S, S, L, S, L, L, S, L, S];
 
     [Fact]
     public void ReadJob_EveryColumnSet_MapsEachToItsProperty()
     {
         using var reader = TextColumns.Row(StoreSql.JobColumns, JobTypes,
             Id, "org", "blog", "post", "Post", 3, """{"topic":"otters"}""", 1000L, 2000L, 3000L, "\"done\"", "boom", 7L, "alice",
-            "https://cb", "https://progress", "key", "native", Parent, "fp", 4000L, "node-a", 5000L);
+            "https://cb", "https://progress", "key", "native", Parent, "fp", 4000L, "node-a", 5000L,
+            6000L, """["approval"]""", 1500L, "not needed");
 
         var job = Map.ReadJob(reader);
 
@@ -40,6 +41,10 @@ public sealed class RowMapperTests
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(4000), job.IdempotencyExpiresAt);
         Assert.Equal("node-a", job.LeaseOwner);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(5000), job.LeaseExpiresAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(6000), job.WakeAt);
+        Assert.Equal(["approval"], job.WaitSignals);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), job.RunTime);
+        Assert.Equal("not needed", job.CancelRequested);
     }
 
     [Fact]
@@ -47,7 +52,8 @@ public sealed class RowMapperTests
     {
         using var reader = TextColumns.Row(StoreSql.JobColumns, JobTypes,
             Id, "org", "blog", "post", "Post", 1, "{}", 1000L, null, null, null, null, 0L, "alice",
-            null, null, null, "native", null, null, null, null, null);
+            null, null, null, "native", null, null, null, null, null,
+            null, null, 0L, null);
 
         var job = Map.ReadJob(reader);
 
@@ -62,6 +68,9 @@ public sealed class RowMapperTests
         Assert.Null(job.IdempotencyExpiresAt);
         Assert.Null(job.LeaseOwner);
         Assert.Null(job.LeaseExpiresAt);
+        Assert.Null(job.WakeAt);
+        Assert.Null(job.CancelRequested);
+        Assert.Equal(TimeSpan.Zero, job.RunTime);
     }
 
     [Fact]

@@ -111,9 +111,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
                 new RunRequest { AppId = "slow", Variables = Vars(n), CallbackUrl = $"{hook}/slow/{n}", Wait = Duration.FromTimeSpan(TimeSpan.Zero) },
                 cluster.Auth, Deadline(), cancel)).Job.Id));
 
-            // Followed from node B while A runs them: every job has started its delay.
+            // Followed from node B while A runs them: every job waits in its delay (a stored due time, no lease).
             var beforeKill = await Task.WhenAll(slow.Select(id =>
-                WatchAsync(b.Client, cluster.Auth, id, 0, e => e.Type == "block_started" && e.BlockId == "wait", cancel)));
+                WatchAsync(b.Client, cluster.Auth, id, 0, e => e.Type == "job_waiting" && e.BlockId == "wait", cancel)));
             // A has tried each quick job's callback at least once (and failed: nothing listens).
             foreach (var id in quick)
             {
@@ -128,7 +128,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             var after = await Task.WhenAll(slow.Select((id, n) =>
                 WatchAsync((n % 2 == 0 ? b : c).Client, cluster.Auth, id, 0, IsTerminal, cancel)));
             output.WriteLine($"kill to all {Slow} jobs finished on the other nodes: {(DateTimeOffset.UtcNow - killedAt).TotalMilliseconds:0} ms; " +
-                $"resumes: {after.Sum(events => events.Count(e => e.Type == "log" && e.Text == "job resumed after a restart"))} for {Slow} jobs");
+                $"resumes: {after.Sum(events => events.Count(e => e.Type == "job_resumed"))} for {Slow} jobs");
 
             for (var n = 0; n < Slow; n++)
             {
@@ -139,7 +139,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
                 // What node A committed stands unchanged.
                 Assert.Equal(beforeKill[n], events.Take(beforeKill[n].Count));
                 // Resumed by B or C; a second resume would only mean a lease ran out under load and the job moved again.
-                Assert.Contains(events, e => e.Type == "log" && e.Text == "job resumed after a restart");
+                Assert.Contains(events, e => e.Type == "job_resumed");
                 foreach (var block in DurableFlows.DelayThenShoutBlocks)
                 {
                     Assert.True(events.Count(e => e.Type == "block_started" && e.BlockId == block) == 1, $"{context}: block_started of {block}");
@@ -149,7 +149,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
                 // The delay resumed from its first start instead of starting over on the new node.
                 var waitStarted = events.Single(e => e.Type == "block_started" && e.BlockId == "wait").Time.ToDateTimeOffset();
                 var waitCompleted = events.Single(e => e.Type == "block_completed" && e.BlockId == "wait").Time.ToDateTimeOffset();
-                var resumed = events.First(e => e.Type == "log" && e.Text == "job resumed after a restart").Time.ToDateTimeOffset();
+                var resumed = events.First(e => e.Type == "job_resumed").Time.ToDateTimeOffset();
                 Assert.True(waitCompleted < resumed + Delay, $"{context}: the delay started over");
                 Assert.True(waitCompleted >= waitStarted + Delay - TimeSpan.FromMilliseconds(5), $"{context}: the delay ended early");
             }

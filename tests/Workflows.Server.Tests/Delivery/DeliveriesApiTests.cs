@@ -139,7 +139,7 @@ public sealed class DeliveriesApiTests(ServerFixture server)
         Assert.Contains("still pending", ex.Status.Detail, StringComparison.Ordinal);
         using var rest = server.Rest(server.AdminToken);
         var response = await rest.PostJsonAsync($"/v1/jobs/{jobId}/deliveries/{pending.Id}:redeliver", new JsonObject());
-        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(HttpStatusCode.Conflict, response.Status);
         Assert.Equal("pending", (await WaitForAsync(jobId, _ => true)).Status);
     }
 
