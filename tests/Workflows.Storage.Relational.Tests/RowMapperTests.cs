@@ -12,14 +12,14 @@ public sealed class RowMapperTests
     private const string Id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
     private const string Parent = "9a0c0305-4f89-11d3-9a0c-0305e82c3301";
 
-    private static readonly Type[] JobTypes = [S, S, S, S, S, I, S, L, L, L, S, S, L, S, S, S, S, S, S, S, L, S, L];
+    private static readonly Type[] JobTypes = [S, S, S, S, S, I, S, L, L, L, S, S, L, S, S, S, S, S, S, S, L, S, L, S, L];
 
     [Fact]
     public void ReadJob_EveryColumnSet_MapsEachToItsProperty()
     {
         using var reader = TextColumns.Row(StoreSql.JobColumns, JobTypes,
             Id, "org", "blog", "post", "Post", 3, """{"topic":"otters"}""", 1000L, 2000L, 3000L, "\"done\"", "boom", 7L, "alice",
-            "https://cb", "https://progress", "key", "native", Parent, "fp", 4000L, "node-a", 5000L);
+            "https://cb", "https://progress", "key", "native", Parent, "fp", 4000L, "node-a", 5000L, "nightly", 6000L);
 
         var job = Map.ReadJob(reader);
 
@@ -40,6 +40,8 @@ public sealed class RowMapperTests
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(4000), job.IdempotencyExpiresAt);
         Assert.Equal("node-a", job.LeaseOwner);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(5000), job.LeaseExpiresAt);
+        Assert.Equal("nightly", job.ScheduleId);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(6000), job.ScheduledTime);
     }
 
     [Fact]
@@ -47,7 +49,7 @@ public sealed class RowMapperTests
     {
         using var reader = TextColumns.Row(StoreSql.JobColumns, JobTypes,
             Id, "org", "blog", "post", "Post", 1, "{}", 1000L, null, null, null, null, 0L, "alice",
-            null, null, null, "native", null, null, null, null, null);
+            null, null, null, "native", null, null, null, null, null, null, null);
 
         var job = Map.ReadJob(reader);
 
@@ -62,6 +64,8 @@ public sealed class RowMapperTests
         Assert.Null(job.IdempotencyExpiresAt);
         Assert.Null(job.LeaseOwner);
         Assert.Null(job.LeaseExpiresAt);
+        Assert.Null(job.ScheduleId);
+        Assert.Null(job.ScheduledTime);
     }
 
     [Fact]
