@@ -58,6 +58,12 @@ public sealed class ScheduleApiTests(ServerFixture server)
         Assert.Empty(changed["nextRunTimes"]?.AsArray() ?? []);
         Assert.Equal(Yearly, (string?)changed["cron"]);
 
+        // Paused or not, a trigger starts one job now; an empty body is fine.
+        var triggered = await rest.SendJsonAsync(HttpMethod.Post, $"/v1/schedules/{id}:trigger", null);
+        Assert.True(triggered.Status == HttpStatusCode.OK, triggered.ToString());
+        Assert.Equal(id, (string?)triggered.Object["job"]!["scheduleId"]);
+        Assert.NotNull(triggered.Object["job"]!["scheduledTime"]);
+
         var deleted = await rest.SendJsonAsync(HttpMethod.Delete, $"/v1/schedules/{id}", null);
         Assert.Equal(HttpStatusCode.OK, deleted.Status);
         Assert.Equal(HttpStatusCode.NotFound, (await rest.GetJsonAsync($"/v1/schedules/{id}")).Status);
