@@ -47,6 +47,10 @@ public sealed partial class PostgresStore
     }
 
     /// <inheritdoc />
+    public Task<int> PruneRunsAsync(string organizationId, string scheduleId, int keep, CancellationToken cancellationToken) =>
+        WriteAsync((organizationId, scheduleId, keep), ScheduleRows.PruneAsync, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<ScheduleRun>> ListRunsAsync(string organizationId, string scheduleId, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<ScheduleRun>>(
             Sql.ListScheduleRuns,

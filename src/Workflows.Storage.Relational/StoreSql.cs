@@ -92,6 +92,10 @@ public sealed class StoreSql
         UpdateScheduleRun =
             $"UPDATE schedule_runs SET outcome = {P("outcome")}, job_id = {P("job_id")}, error = {P("error")} " +
             $"WHERE org = {P("org")} AND schedule_id = {P("schedule_id")} AND scheduled_time = {P("scheduled_time")}";
+        PruneScheduleRuns =
+            $"DELETE FROM schedule_runs WHERE org = {P("org")} AND schedule_id = {P("schedule_id")} " +
+            "AND outcome NOT IN ('starting', 'buffered') AND scheduled_time < (SELECT k.scheduled_time FROM schedule_runs k " +
+            $"WHERE k.org = {P("org")} AND k.schedule_id = {P("schedule_id")} ORDER BY k.scheduled_time DESC LIMIT 1 OFFSET {P("offset")})";
         ListScheduleRuns =
             $"SELECT {ScheduleRunColumns} FROM schedule_runs WHERE org = {P("org")} AND schedule_id = {P("schedule_id")} " +
             $"ORDER BY scheduled_time DESC LIMIT {P("limit")}";
@@ -166,6 +170,9 @@ public sealed class StoreSql
 
     /// <summary>Sets a recorded tick's <c>outcome</c>, <c>job_id</c> and <c>error</c>.</summary>
     public string UpdateScheduleRun { get; }
+
+    /// <summary>Deletes a schedule's ticks older than its newest <c>offset</c> + 1 (none still starting or buffered).</summary>
+    public string PruneScheduleRuns { get; }
 
     /// <summary>A schedule's newest recorded ticks, at most <c>limit</c>.</summary>
     public string ListScheduleRuns { get; }

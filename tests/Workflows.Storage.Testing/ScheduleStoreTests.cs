@@ -148,6 +148,25 @@ public abstract class ScheduleStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PruneRuns_KeepsTheNewestAndUnfinishedOnes()
+    {
+        await Store.PutScheduleAsync(Schedule(), Ct);
+        var ticks = Enumerable.Range(0, 6).Select(i => StoreTestData.T0.AddMinutes(i)).ToList();
+        await Store.TryAddRunAsync(Run(ticks[0], ScheduleRunOutcomes.Buffered), Ct);
+        foreach (var tick in ticks.Skip(1))
+        {
+            await Store.TryAddRunAsync(Run(tick, ScheduleRunOutcomes.Started), Ct);
+        }
+
+        Assert.Equal(2, await Store.PruneRunsAsync("org-a", "nightly", 3, Ct));
+        Assert.Equal(0, await Store.PruneRunsAsync("org-a", "nightly", 3, Ct));
+        Assert.Equal(0, await Store.PruneRunsAsync("org-a", "other", 3, Ct));
+
+        var left = await Store.ListRunsAsync("org-a", "nightly", 10, Ct);
+        Assert.Equal([ticks[5], ticks[4], ticks[3], ticks[0]], left.Select(r => r.ScheduledTime));
+    }
+
+    [Fact]
     public async Task DeleteSchedule_RemovesItAndItsRuns()
     {
         await Store.PutScheduleAsync(Schedule(), Ct);

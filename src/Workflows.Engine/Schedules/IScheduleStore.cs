@@ -25,6 +25,12 @@ public interface IScheduleStore
     /// <summary>Sets a recorded tick's outcome, job and error; false when the tick is not recorded.</summary>
     Task<bool> UpdateRunAsync(ScheduleRun run, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes a schedule's recorded ticks but the newest <paramref name="keep"/> (and any still <c>starting</c> or
+    /// <c>buffered</c>), so a schedule ticking every second does not grow its table without end. Returns how many went.
+    /// </summary>
+    Task<int> PruneRunsAsync(string organizationId, string scheduleId, int keep, CancellationToken cancellationToken);
+
     /// <summary>A schedule's newest recorded ticks, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ScheduleRun>> ListRunsAsync(string organizationId, string scheduleId, int limit, CancellationToken cancellationToken);
 }

@@ -34,6 +34,9 @@ public sealed partial class Scheduler(
     private const int MaxTicksPerPass = 1000;
     private const int RunsLookedAt = 20;
 
+    /// <summary>How many recorded ticks each schedule keeps (older ones are pruned as new ones come).</summary>
+    public const int RunsKept = 100;
+
     /// <summary>
     /// One pass over every schedule as of now: applies <c>app.yaml</c> declarations, starts (or skips, buffers) every due
     /// tick not recorded yet, and returns when the next pass is due.
@@ -116,12 +119,19 @@ public sealed partial class Scheduler(
 
         var window = schedule.CatchupWindow > MinimumLateness ? schedule.CatchupWindow : MinimumLateness;
         var after = Max(Max(schedule.TicksFrom, schedule.LastTickAt ?? DateTimeOffset.MinValue), now - window);
+        var handled = false;
         foreach (var tick in cron.Between(after, now).TakeLast(MaxTicksPerPass))
         {
+            handled = true;
             if (await HandleTickAsync(schedule, tick, now, cancellationToken))
             {
                 wake = Min(wake, now + BufferPoll);
             }
+        }
+
+        if (handled)
+        {
+            await store.PruneRunsAsync(schedule.OrganizationId, schedule.Id, RunsKept, cancellationToken);
         }
 
         return wake;

@@ -57,6 +57,16 @@ internal static class ScheduleRows
         return command.RecordsAffected > 0;
     }
 
+    public static async Task<int> PruneAsync(WriteSession session, (string OrganizationId, string ScheduleId, int Keep) q)
+    {
+        await using var batch = session.CreateBatch();
+        var command = new NpgsqlBatchCommand(PostgresColumns.Sql.PruneScheduleRuns);
+        command.Parameters.Text("org", q.OrganizationId).Text("schedule_id", q.ScheduleId).Int("offset", Math.Max(q.Keep, 1) - 1);
+        batch.BatchCommands.Add(command);
+        await session.ExecuteAsync(batch);
+        return command.RecordsAffected;
+    }
+
     public static async Task<bool> DeleteAsync(WriteSession session, (string OrganizationId, string Id) key)
     {
         await using var batch = session.CreateBatch();

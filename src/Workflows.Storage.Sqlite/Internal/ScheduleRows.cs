@@ -43,6 +43,11 @@ internal static class ScheduleRows
     public static bool Update(CachedConnection connection, ScheduleRun run) =>
         Bind(connection.Command(SqliteColumns.Sql.UpdateScheduleRun), run).ExecuteNonQuery() > 0;
 
+    public static int Prune(CachedConnection connection, (string OrganizationId, string ScheduleId, int Keep) q) =>
+        connection.Command(SqliteColumns.Sql.PruneScheduleRuns)
+            .Set("$org", q.OrganizationId).Set("$schedule_id", q.ScheduleId).Set("$offset", Math.Max(q.Keep, 1) - 1)
+            .ExecuteNonQuery();
+
     private static Microsoft.Data.Sqlite.SqliteCommand Bind(Microsoft.Data.Sqlite.SqliteCommand command, ScheduleRun run) => command
         .Set("$org", run.OrganizationId)
         .Set("$schedule_id", run.ScheduleId)

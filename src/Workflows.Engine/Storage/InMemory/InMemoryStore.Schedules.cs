@@ -89,6 +89,25 @@ public sealed partial class InMemoryStore
                 : [],
             cancellationToken);
 
+    /// <inheritdoc />
+    public Task<int> PruneRunsAsync(string organizationId, string scheduleId, int keep, CancellationToken cancellationToken) =>
+        Locked((organizationId, scheduleId, keep), static (store, q) =>
+        {
+            if (!store._scheduleRuns.TryGetValue((q.organizationId, q.scheduleId), out var runs) || runs.Count <= q.keep)
+            {
+                return 0;
+            }
+
+            var cutoff = runs.Keys[runs.Count - Math.Max(q.keep, 1)];
+            var old = runs.Values.Where(r => r.ScheduledTime < cutoff && r.Outcome is not (ScheduleRunOutcomes.Starting or ScheduleRunOutcomes.Buffered)).ToList();
+            foreach (var run in old)
+            {
+                runs.Remove(run.ScheduledTime);
+            }
+
+            return old.Count;
+        }, cancellationToken);
+
     private ScheduleRecord ReadSchedule(ScheduleRecord schedule) => schedule with
     {
         Variables = schedule.Variables.DeepClone().AsObject(),
