@@ -17,7 +17,7 @@ public static class EngineServiceCollectionExtensions
     /// <summary>
     /// Adds the engine's services. Blocks come from <see cref="BlockServiceCollectionExtensions.AddBlock{T}"/> and
     /// <see cref="BlockServiceCollectionExtensions.AddBlocksFrom"/>; a store (<see cref="Storage.IJobStore"/>,
-    /// <see cref="Storage.IAppStore"/>) and an <see cref="ICallbackPayloadFactory"/> must be registered by the host.
+    /// <see cref="Storage.IAppStore"/>, <see cref="Schedules.IScheduleStore"/>) and an <see cref="ICallbackPayloadFactory"/> must be registered by the host.
     /// </summary>
     public static IServiceCollection AddWorkflowEngine(this IServiceCollection services)
     {
@@ -38,6 +38,10 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<DeliveryService>();
         services.TryAddSingleton<IChildJobRunner, Jobs.Internal.ChildJobRunner>();
+        services.TryAddSingleton<Schedules.ScheduleSignal>();
+        services.TryAddSingleton<Schedules.ScheduleService>();
+        services.TryAddSingleton<Schedules.ScheduleDeclarations>();
+        services.TryAddSingleton<Schedules.Scheduler>();
         return services;
     }
 }

@@ -9,8 +9,8 @@ namespace Workflows.Storage.Postgres;
 public static class PostgresServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="PostgresStore"/> singleton over <paramref name="connectionString"/>, exposed as both
-    /// <see cref="IJobStore"/> and <see cref="IAppStore"/>, and the <see cref="PostgresJobChangeListener"/> hosted service
+    /// Registers one <see cref="PostgresStore"/> singleton over <paramref name="connectionString"/>, exposed as
+    /// <see cref="IJobStore"/>, <see cref="IAppStore"/> and <see cref="Engine.Schedules.IScheduleStore"/>, and the <see cref="PostgresJobChangeListener"/> hosted service
     /// (it needs the engine's <see cref="Engine.Jobs.RemoteJobChanges"/>). The host calls
     /// <see cref="IJobStore.InitializeAsync"/> at start.
     /// </summary>
@@ -27,6 +27,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton(_ => new PostgresStore(options));
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<PostgresStore>());
+        services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresJobChangeListener>());
         return services;
     }

@@ -10,7 +10,7 @@ namespace Workflows.Storage.Postgres;
 /// connections and run concurrently with it. Every job write also sends a <c>workflows_jobs</c> notification in its
 /// transaction, which <see cref="PostgresJobChangeListener"/> turns into wake-ups on the other nodes.
 /// </summary>
-public sealed partial class PostgresStore : IJobStore, IAppStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresStore : IJobStore, IAppStore, Engine.Schedules.IScheduleStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreLifecycle _lifecycle = new();

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Schedules;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Storage.Relational;
@@ -40,10 +41,12 @@ public static class RowMapper<TColumns>
         IdempotencyExpiresAt = GetNullableTime(reader, 20),
         LeaseOwner = GetNullableString(reader, 21),
         LeaseExpiresAt = GetNullableTime(reader, 22),
-        WakeAt = GetNullableTime(reader, 23),
-        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 24)),
-        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(25)),
-        CancelRequested = GetNullableString(reader, 26),
+        ScheduleId = GetNullableString(reader, 23),
+        ScheduledTime = GetNullableTime(reader, 24),
+        WakeAt = GetNullableTime(reader, 25),
+        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 26)),
+        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(27)),
+        CancelRequested = GetNullableString(reader, 28),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>
@@ -56,6 +59,39 @@ public static class RowMapper<TColumns>
         IdempotencyKey = GetNullableString(reader, 4),
         CreatedAt = TColumns.GetTime(reader, 5),
         Consumed = reader.GetBoolean(6),
+    };
+
+    /// <summary>Reads a row selected with <see cref="StoreSql.ScheduleColumns"/> and the newest recorded tick after them.</summary>
+    public static ScheduleRecord ReadSchedule(DbDataReader reader) => new()
+    {
+        OrganizationId = reader.GetString(0),
+        Id = reader.GetString(1),
+        AppId = reader.GetString(2),
+        Workflow = reader.GetString(3),
+        Variables = StoredJson.ParseObject(reader.GetString(4)),
+        Cron = reader.GetString(5),
+        TimeZone = reader.GetString(6),
+        Overlap = ScheduleOverlapNames.TryParse(reader.GetString(7)) ?? ScheduleOverlap.Skip,
+        CatchupWindow = TimeSpan.FromMilliseconds(reader.GetInt64(8)),
+        Paused = reader.GetBoolean(9),
+        Source = reader.GetString(10),
+        CreatedBy = reader.GetString(11),
+        CreatedAt = TColumns.GetTime(reader, 12),
+        UpdatedAt = TColumns.GetTime(reader, 13),
+        TicksFrom = TColumns.GetTime(reader, 14),
+        LastTickAt = GetNullableTime(reader, 15),
+    };
+
+    /// <summary>Reads a row selected with <see cref="StoreSql.ScheduleRunColumns"/>.</summary>
+    public static ScheduleRun ReadScheduleRun(DbDataReader reader) => new()
+    {
+        OrganizationId = reader.GetString(0),
+        ScheduleId = reader.GetString(1),
+        ScheduledTime = TColumns.GetTime(reader, 2),
+        Outcome = reader.GetString(3),
+        JobId = reader.IsDBNull(4) ? null : TColumns.GetId(reader, 4),
+        Error = GetNullableString(reader, 5),
+        RecordedAt = TColumns.GetTime(reader, 6),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.EventColumns"/>.</summary>

@@ -10,7 +10,7 @@ public sealed class StoreSql
     public const string InsertJobColumns =
         "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
         "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
-        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at";
+        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at, schedule_id, scheduled_time";
 
     /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
     public const string JobColumns = InsertJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested";
@@ -30,6 +30,17 @@ public sealed class StoreSql
     /// <summary>The outbox columns, in the order <see cref="RowMapper{TColumns}.ReadOutboxMessage"/> reads them.</summary>
     public const string OutboxColumns =
         "id, delivery_id, job_id, org, kind, url, payload, attempts, next_attempt_at, created_at, last_error, status, last_attempt_at";
+
+    /// <summary>
+    /// The schedules columns, in the order <see cref="RowMapper{TColumns}.ReadSchedule"/> reads them (which reads the
+    /// newest recorded tick after them).
+    /// </summary>
+    public const string ScheduleColumns =
+        "org, id, app_id, workflow, variables, cron, time_zone, overlap, catchup_ms, paused, source, created_by, created_at, " +
+        "updated_at, ticks_from";
+
+    /// <summary>The schedule_runs columns, in the order <see cref="RowMapper{TColumns}.ReadScheduleRun"/> reads them.</summary>
+    public const string ScheduleRunColumns = "org, schedule_id, scheduled_time, outcome, job_id, error, recorded_at";
 
     /// <summary>Writes the statements in <paramref name="dialect"/>.</summary>
     public StoreSql(SqlDialect dialect)
@@ -68,6 +79,32 @@ public sealed class StoreSql
         DeleteApp = $"DELETE FROM apps WHERE org = {P("org")} AND id = {P("id")}";
         SelectApp = $"SELECT {AppColumns} FROM apps WHERE org = {P("org")} AND id = {P("id")}";
         ListApps = $"SELECT {AppColumns} FROM apps ORDER BY org, id";
+
+        const string LastTick = "(SELECT MAX(r.scheduled_time) FROM schedule_runs r WHERE r.org = s.org AND r.schedule_id = s.id)";
+        UpsertSchedule =
+            $"INSERT INTO schedules ({ScheduleColumns}) VALUES ({P("org")}, {P("id")}, {P("app_id")}, {P("workflow")}, {P("variables")}, " +
+            $"{P("cron")}, {P("time_zone")}, {P("overlap")}, {P("catchup_ms")}, {P("paused")}, {P("source")}, {P("created_by")}, " +
+            $"{P("created_at")}, {P("updated_at")}, {P("ticks_from")}) " +
+            "ON CONFLICT (org, id) DO UPDATE SET app_id = excluded.app_id, workflow = excluded.workflow, variables = excluded.variables, " +
+            "cron = excluded.cron, time_zone = excluded.time_zone, overlap = excluded.overlap, catchup_ms = excluded.catchup_ms, " +
+            "paused = excluded.paused, source = excluded.source, updated_at = excluded.updated_at, ticks_from = excluded.ticks_from";
+        SelectSchedule = $"SELECT {ScheduleColumns}, {LastTick} FROM schedules s WHERE org = {P("org")} AND id = {P("id")}";
+        ListSchedules = $"SELECT {ScheduleColumns}, {LastTick} FROM schedules s WHERE {P("org")} IS NULL OR org = {P("org")} ORDER BY org, id";
+        DeleteScheduleRuns = $"DELETE FROM schedule_runs WHERE org = {P("org")} AND schedule_id = {P("id")}";
+        DeleteSchedule = $"DELETE FROM schedules WHERE org = {P("org")} AND id = {P("id")}";
+        InsertScheduleRun =
+            $"INSERT INTO schedule_runs ({ScheduleRunColumns}) VALUES ({P("org")}, {P("schedule_id")}, {P("scheduled_time")}, " +
+            $"{P("outcome")}, {P("job_id")}, {P("error")}, {P("recorded_at")}) ON CONFLICT (org, schedule_id, scheduled_time) DO NOTHING";
+        UpdateScheduleRun =
+            $"UPDATE schedule_runs SET outcome = {P("outcome")}, job_id = {P("job_id")}, error = {P("error")} " +
+            $"WHERE org = {P("org")} AND schedule_id = {P("schedule_id")} AND scheduled_time = {P("scheduled_time")}";
+        PruneScheduleRuns =
+            $"DELETE FROM schedule_runs WHERE org = {P("org")} AND schedule_id = {P("schedule_id")} " +
+            "AND outcome NOT IN ('starting', 'buffered') AND scheduled_time < (SELECT k.scheduled_time FROM schedule_runs k " +
+            $"WHERE k.org = {P("org")} AND k.schedule_id = {P("schedule_id")} ORDER BY k.scheduled_time DESC LIMIT 1 OFFSET {P("offset")})";
+        ListScheduleRuns =
+            $"SELECT {ScheduleRunColumns} FROM schedule_runs WHERE org = {P("org")} AND schedule_id = {P("schedule_id")} " +
+            $"ORDER BY scheduled_time DESC LIMIT {P("limit")}";
 
         RecordDeliveryAttempt =
             $"UPDATE outbox SET attempts = attempts + 1, last_error = {P("error")}, last_attempt_at = {P("attempted_at")}, " +
@@ -118,6 +155,33 @@ public sealed class StoreSql
 
     /// <summary>Every app.</summary>
     public string ListApps { get; }
+
+    /// <summary>Inserts or replaces a schedule (its creation time and creator stay).</summary>
+    public string UpsertSchedule { get; }
+
+    /// <summary>A schedule by <c>org</c> and <c>id</c>, with its newest recorded tick.</summary>
+    public string SelectSchedule { get; }
+
+    /// <summary>Schedules of <c>org</c> (every organisation's when null) by organisation and id, each with its newest recorded tick.</summary>
+    public string ListSchedules { get; }
+
+    /// <summary>Deletes the recorded ticks of schedule <c>id</c> of <c>org</c>.</summary>
+    public string DeleteScheduleRuns { get; }
+
+    /// <summary>Deletes schedule <c>id</c> of <c>org</c>.</summary>
+    public string DeleteSchedule { get; }
+
+    /// <summary>Records a tick unless recorded already (no row changes then).</summary>
+    public string InsertScheduleRun { get; }
+
+    /// <summary>Sets a recorded tick's <c>outcome</c>, <c>job_id</c> and <c>error</c>.</summary>
+    public string UpdateScheduleRun { get; }
+
+    /// <summary>Deletes a schedule's ticks older than its newest <c>offset</c> + 1 (none still starting or buffered).</summary>
+    public string PruneScheduleRuns { get; }
+
+    /// <summary>A schedule's newest recorded ticks, at most <c>limit</c>.</summary>
+    public string ListScheduleRuns { get; }
 
     /// <summary>Records one delivery attempt of outbox message <c>id</c>.</summary>
     public string RecordDeliveryAttempt { get; }

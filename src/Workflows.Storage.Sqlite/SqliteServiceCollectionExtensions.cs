@@ -7,8 +7,8 @@ namespace Workflows.Storage.Sqlite;
 public static class SqliteServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="SqliteStore"/> singleton over <paramref name="databasePath"/>, exposed as both
-    /// <see cref="IJobStore"/> and <see cref="IAppStore"/>. The host calls <see cref="IJobStore.InitializeAsync"/> at start.
+    /// Registers one <see cref="SqliteStore"/> singleton over <paramref name="databasePath"/>, exposed as
+    /// <see cref="IJobStore"/>, <see cref="IAppStore"/> and <see cref="Engine.Schedules.IScheduleStore"/>. The host calls <see cref="IJobStore.InitializeAsync"/> at start.
     /// </summary>
     public static IServiceCollection UseSqliteStorage(this IServiceCollection services, string databasePath) =>
         services.UseSqliteStorage(options => options.DatabasePath = databasePath);
@@ -21,6 +21,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton(_ => new SqliteStore(options));
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<SqliteStore>());
         return services;
     }
 }

@@ -7,7 +7,7 @@ namespace Workflows.Storage.Sqlite;
 /// The job and app store in one SQLite file (WAL). All writes go through one writer that commits whatever is queued in
 /// one transaction (group commit); reads use pooled connections and run concurrently with it.
 /// </summary>
-public sealed partial class SqliteStore : IJobStore, IAppStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteStore : IJobStore, IAppStore, Engine.Schedules.IScheduleStore, IAsyncDisposable, IDisposable
 {
     private readonly SqliteStoreOptions _options;
     private readonly ReadConnectionPool _readers;

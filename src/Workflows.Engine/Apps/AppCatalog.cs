@@ -22,6 +22,7 @@ public sealed class AppCatalog(BlockRegistry blocks, IAppStore store, IOptions<A
     private CatalogSnapshot _snapshot = CatalogSnapshot.Empty;
     private DebouncedFolderWatcher? _watcher;
     private int _disposed;
+    private long _version;
 
     private CatalogSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
@@ -60,6 +61,12 @@ public sealed class AppCatalog(BlockRegistry blocks, IAppStore store, IOptions<A
 
     /// <inheritdoc />
     public IReadOnlyList<AppDefinition> ListApps(string organizationId) => Snapshot.List(organizationId);
+
+    /// <inheritdoc />
+    public IReadOnlyList<AppDefinition> ListAllApps() => Snapshot.All();
+
+    /// <inheritdoc />
+    public long Version => Interlocked.Read(ref _version);
 
     /// <inheritdoc />
     public AppDefinition? GetApp(string organizationId, string appId) => Snapshot.Get(new AppKey(organizationId, appId));
@@ -253,5 +260,9 @@ public sealed class AppCatalog(BlockRegistry blocks, IAppStore store, IOptions<A
         }
     }
 
-    private void Publish(CatalogSnapshot snapshot) => Volatile.Write(ref _snapshot, snapshot);
+    private void Publish(CatalogSnapshot snapshot)
+    {
+        Volatile.Write(ref _snapshot, snapshot);
+        Interlocked.Increment(ref _version);
+    }
 }

@@ -15,6 +15,12 @@ public interface IAppCatalog
     /// <summary>The organisation's apps, ordered by id.</summary>
     IReadOnlyList<AppDefinition> ListApps(string organizationId);
 
+    /// <summary>Every organisation's apps.</summary>
+    IReadOnlyList<AppDefinition> ListAllApps();
+
+    /// <summary>Grows each time the loaded apps change (a reload, a put or a delete).</summary>
+    long Version { get; }
+
     /// <summary>An app of the organisation, or null.</summary>
     AppDefinition? GetApp(string organizationId, string appId);
 

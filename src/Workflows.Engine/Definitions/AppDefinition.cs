@@ -24,6 +24,9 @@ public sealed record AppDefinition
     /// <summary>Where it comes from: <c>folder</c> or <c>api</c>.</summary>
     public required string Source { get; init; }
 
+    /// <summary>The schedules its <c>app.yaml</c> declares (none for API apps).</summary>
+    public IReadOnlyList<Schedules.ScheduleDeclaration> Schedules { get; init; } = [];
+
     /// <summary>The name of the workflow run when none is named.</summary>
     public const string DefaultWorkflow = "main";
 }

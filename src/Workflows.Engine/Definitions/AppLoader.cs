@@ -39,6 +39,7 @@ public static partial class AppLoader
             throw new DefinitionException(folder, 0, $"the app has no workflows (expected at least one NAME{FlowExtension} file)");
         }
 
+        ScheduleManifest.CheckWorkflows(manifestFile, manifest.Schedules, workflows);
         return new AppDefinition
         {
             Id = manifest.Id,
@@ -47,6 +48,7 @@ public static partial class AppLoader
             Slug = manifest.Slug,
             Description = manifest.Description,
             Workflows = workflows.ToImmutable(),
+            Schedules = manifest.Schedules.Select(s => s.Declaration).ToList(),
             Source = "folder",
         };
     }

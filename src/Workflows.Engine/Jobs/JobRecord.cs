@@ -74,6 +74,12 @@ public sealed record JobRecord
     /// <summary>The job whose block started this one (<c>run_workflow</c>, <c>foreach</c>), or null for a top-level job.</summary>
     public Guid? ParentJobId { get; init; }
 
+    /// <summary>The schedule that started the job (a tick or a trigger), or null.</summary>
+    public string? ScheduleId { get; init; }
+
+    /// <summary>The schedule tick the job runs for (the trigger's time for a triggered run), or null.</summary>
+    public DateTimeOffset? ScheduledTime { get; init; }
+
     /// <summary>
     /// The node that runs the job (its lease), or null when no node holds it; the store keeps it with
     /// <see cref="LeaseExpiresAt"/>, and an expired lease lets another node take the job over.

@@ -117,6 +117,8 @@ public sealed partial class JobService
                 IdempotencyExpiresAt = key is null || isChild ? null : now + options.Value.IdempotencyKeyTtl,
                 Dialect = request.Dialect,
                 ParentJobId = request.ParentJobId,
+                ScheduleId = request.ScheduleId,
+                ScheduledTime = request.ScheduledTime is { } scheduled ? StoredTime.Of(scheduled) : null,
                 LeaseOwner = node.Id,
                 LeaseExpiresAt = now + node.LeaseDuration,
             };

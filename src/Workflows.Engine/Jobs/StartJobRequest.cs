@@ -34,4 +34,10 @@ public sealed record StartJobRequest
 
     /// <summary>The job whose block starts this one as a child job, or null.</summary>
     public Guid? ParentJobId { get; init; }
+
+    /// <summary>The schedule starting this job, or null.</summary>
+    public string? ScheduleId { get; init; }
+
+    /// <summary>The schedule tick this job runs for, or null.</summary>
+    public DateTimeOffset? ScheduledTime { get; init; }
 }

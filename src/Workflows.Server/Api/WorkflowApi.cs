@@ -20,7 +20,8 @@ internal sealed partial class WorkflowApi(
     IOptions<WorkflowsOptions> options,
     JobArtifacts artifacts,
     DeliveryService deliveries,
-    OutboundGuard guard) : WorkflowService.WorkflowServiceBase
+    OutboundGuard guard,
+    Engine.Schedules.ScheduleService schedules) : WorkflowService.WorkflowServiceBase
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(15);
 

@@ -40,13 +40,15 @@ internal static class ServerExtensions
         return services;
     }
 
-    /// <summary>Start-up (migrate, load apps, take over jobs), the lease heartbeat and the retention pass.</summary>
+    /// <summary>Start-up (migrate, load apps, take over jobs), the lease heartbeat, the retention pass and the scheduler.</summary>
     public static IServiceCollection AddBackgroundWork(this IServiceCollection services)
     {
         services.AddHostedService<EngineStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<JobLeaseKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<JobWaker>());
         services.AddHostedService<RetentionService>();
+        // After EngineStartup (hosted services start in order): the store is migrated and the apps are loaded.
+        services.AddHostedService(sp => sp.GetRequiredService<Engine.Schedules.Scheduler>());
         return services;
     }
 

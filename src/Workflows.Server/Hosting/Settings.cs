@@ -96,6 +96,7 @@ internal static class Settings
             p.Positive(o.Interval);
             p.Positive(o.BatchSize);
         });
+        Bind<Engine.Schedules.ScheduleOptions>(services, Engine.Schedules.ScheduleOptions.SectionName, (o, p) => p.Positive(o.RefreshInterval));
         Bind<AppCatalogOptions>(services, AppCatalogOptions.SectionName, (_, _) => { })
             .PostConfigure(o => o.AppsDir = paths.AppsDir);
         // The store lives in DATA_DIR/files unless Workflows:Files:RootPath says otherwise.

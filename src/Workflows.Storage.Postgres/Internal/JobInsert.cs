@@ -59,6 +59,8 @@ internal sealed class JobInsert
             .Time("idempotency_expires_at", job.IdempotencyExpiresAt)
             .Text("lease_owner", job.LeaseOwner)
             .Time("lease_expires_at", job.LeaseExpiresAt)
+            .Text("schedule_id", job.ScheduleId)
+            .Time("scheduled_time", job.ScheduledTime)
             .Text("notification", JobNotifications.Format(job.Id, job.LastSequence));
         EventColumns.Bind(insert.Parameters, prepared.Events);
         return new JobInsert(job, releaseKey, insert);

@@ -141,6 +141,41 @@ internal static class Schema
         CREATE UNIQUE INDEX job_signals_key ON job_signals (job_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
         CREATE INDEX job_signals_job ON job_signals (job_id, name, id);
         """,
+
+        // 3: schedules, and their ticks: one row per (schedule, tick time), which whoever inserts it first owns (the
+        // primary key is what makes one tick start one job on any number of nodes). Jobs name the schedule and tick.
+        """
+        ALTER TABLE jobs ADD COLUMN schedule_id text;
+        ALTER TABLE jobs ADD COLUMN scheduled_time timestamptz;
+        CREATE TABLE schedules (
+            org        text        NOT NULL,
+            id         text        NOT NULL,
+            app_id     text        NOT NULL,
+            workflow   text        NOT NULL,
+            variables  text        NOT NULL,
+            cron       text        NOT NULL,
+            time_zone  text        NOT NULL,
+            overlap    text        NOT NULL,
+            catchup_ms bigint      NOT NULL,
+            paused     boolean     NOT NULL,
+            source     text        NOT NULL,
+            created_by text        NOT NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            ticks_from timestamptz NOT NULL,
+            PRIMARY KEY (org, id)
+        );
+        CREATE TABLE schedule_runs (
+            org            text        NOT NULL,
+            schedule_id    text        NOT NULL,
+            scheduled_time timestamptz NOT NULL,
+            outcome        text        NOT NULL,
+            job_id         uuid,
+            error          text,
+            recorded_at    timestamptz NOT NULL,
+            PRIMARY KEY (org, schedule_id, scheduled_time)
+        );
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

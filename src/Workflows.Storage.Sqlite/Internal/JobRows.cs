@@ -30,7 +30,9 @@ internal static class JobRows
             .Set("$idempotency_fingerprint", job.IdempotencyFingerprint)
             .Set("$idempotency_expires_at", UnixTime.ToMilliseconds(job.IdempotencyExpiresAt))
             .Set("$lease_owner", job.LeaseOwner)
-            .Set("$lease_expires_at", UnixTime.ToMilliseconds(job.LeaseExpiresAt));
+            .Set("$lease_expires_at", UnixTime.ToMilliseconds(job.LeaseExpiresAt))
+            .Set("$schedule_id", job.ScheduleId)
+            .Set("$scheduled_time", UnixTime.ToMilliseconds(job.ScheduledTime));
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

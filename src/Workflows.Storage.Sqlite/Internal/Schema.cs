@@ -152,6 +152,41 @@ internal static class Schema
         CREATE UNIQUE INDEX job_signals_key ON job_signals (job_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
         CREATE INDEX job_signals_job ON job_signals (job_id, name, id);
         """,
+
+        // 7: schedules, and their ticks: one row per (schedule, tick time), which whoever inserts it first owns. Jobs
+        // name the schedule and tick they run for.
+        """
+        ALTER TABLE jobs ADD COLUMN schedule_id TEXT;
+        ALTER TABLE jobs ADD COLUMN scheduled_time INTEGER;
+        CREATE TABLE schedules (
+            org        TEXT    NOT NULL,
+            id         TEXT    NOT NULL,
+            app_id     TEXT    NOT NULL,
+            workflow   TEXT    NOT NULL,
+            variables  TEXT    NOT NULL,
+            cron       TEXT    NOT NULL,
+            time_zone  TEXT    NOT NULL,
+            overlap    TEXT    NOT NULL,
+            catchup_ms INTEGER NOT NULL,
+            paused     INTEGER NOT NULL,
+            source     TEXT    NOT NULL,
+            created_by TEXT    NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            ticks_from INTEGER NOT NULL,
+            PRIMARY KEY (org, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE schedule_runs (
+            org            TEXT    NOT NULL,
+            schedule_id    TEXT    NOT NULL,
+            scheduled_time INTEGER NOT NULL,
+            outcome        TEXT    NOT NULL,
+            job_id         TEXT,
+            error          TEXT,
+            recorded_at    INTEGER NOT NULL,
+            PRIMARY KEY (org, schedule_id, scheduled_time)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -63,6 +63,12 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
 
     public JobEventHub Hub => _provider.GetRequiredService<JobEventHub>();
 
+    public global::Workflows.Engine.Schedules.ScheduleService Schedules => _provider.GetRequiredService<global::Workflows.Engine.Schedules.ScheduleService>();
+
+    public global::Workflows.Engine.Schedules.Scheduler Scheduler => _provider.GetRequiredService<global::Workflows.Engine.Schedules.Scheduler>();
+
+    public global::Workflows.Engine.Schedules.IScheduleStore ScheduleStore => _provider.GetRequiredService<global::Workflows.Engine.Schedules.IScheduleStore>();
+
     /// <summary>Stores app <paramref name="appId"/> of <see cref="Org"/> with one workflow <c>main</c>.</summary>
     public Task PutAppAsync(string appId, string flow) =>
         _provider.GetRequiredService<IAppCatalog>().PutAppAsync(

@@ -49,6 +49,8 @@ internal sealed class CatalogSnapshot
     public IReadOnlyList<AppDefinition> List(string organizationId) =>
         _byOrganization.TryGetValue(organizationId, out var apps) ? apps : None;
 
+    public IReadOnlyList<AppDefinition> All() => _byOrganization.Values.SelectMany(apps => apps).ToList();
+
     public CatalogSnapshot WithApi(ImmutableDictionary<AppKey, AppDefinition> api) => new(FoldersByName, Folder, api);
 
     public CatalogSnapshot WithFolders(ImmutableDictionary<string, AppDefinition> foldersByName, ImmutableDictionary<AppKey, AppDefinition> folder) =>

@@ -6,23 +6,27 @@ namespace Workflows.Engine.Definitions.Internal;
 /// <summary>The fields of an <c>app.yaml</c>, with defaults applied.</summary>
 internal sealed record AppManifest(string Id, string OrganizationId, string Name, string Slug, string Description)
 {
+    /// <summary>The schedules it declares.</summary>
+    public IReadOnlyList<ScheduleManifest.Entry> Schedules { get; init; } = [];
+
     /// <summary>The organisation of a folder app that names none.</summary>
     public const string DefaultOrganization = "default";
 
     private const int MaxIdLength = 200;
 
-    private static readonly string[] Keys = ["id", "name", "slug", "description", "org"];
+    private static readonly string[] Keys = ["id", "name", "slug", "description", "org", "schedules"];
 
     /// <summary>Reads <c>app.yaml</c> text; <paramref name="folderName"/> is the default id.</summary>
     public static AppManifest Read(string file, string folderName, string text)
     {
         var root = YamlDocument.Load(file, text);
         var fields = new Dictionary<string, (string Value, int Line)>(StringComparer.Ordinal);
+        YamlNode? schedules = null;
         if (root is not null && !YamlDocument.IsNull(root))
         {
             if (root is not YamlMappingNode mapping)
             {
-                throw new DefinitionException(file, YamlDocument.LineOf(root), "expected a mapping (id, name, slug, description, org)");
+                throw new DefinitionException(file, YamlDocument.LineOf(root), "expected a mapping (id, name, slug, description, org, schedules)");
             }
 
             foreach (var (keyNode, value) in mapping.Children)
@@ -36,6 +40,12 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
 
                 if (YamlDocument.IsNull(value))
                 {
+                    continue;
+                }
+
+                if (key == "schedules")
+                {
+                    schedules = value;
                     continue;
                 }
 
@@ -53,7 +63,10 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
         CheckId(file, LineOf("id"), "id", id);
         var org = Field("org") ?? DefaultOrganization;
         CheckId(file, LineOf("org"), "org", org);
-        return new AppManifest(id, org, Field("name") ?? id, Field("slug") ?? SlugOf(id), Field("description") ?? "");
+        return new AppManifest(id, org, Field("name") ?? id, Field("slug") ?? SlugOf(id), Field("description") ?? "")
+        {
+            Schedules = schedules is null ? [] : ScheduleManifest.Read(file, id, schedules),
+        };
     }
 
     /// <summary>Refuses ids that cannot travel in a URL path segment or a log line.</summary>

@@ -13,4 +13,11 @@ internal static class StoredTime
         var now = time.GetUtcNow();
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
+
+    /// <summary><paramref name="time"/> in UTC, cut to whole milliseconds.</summary>
+    public static DateTimeOffset Of(DateTimeOffset time)
+    {
+        var utc = time.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+    }
 }

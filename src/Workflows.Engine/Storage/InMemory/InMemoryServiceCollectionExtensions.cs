@@ -6,8 +6,8 @@ namespace Workflows.Engine.Storage.InMemory;
 public static class InMemoryServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="InMemoryStore"/> singleton, exposed as both <see cref="IJobStore"/> and
-    /// <see cref="IAppStore"/>, on the registered <see cref="TimeProvider"/> (the system clock when there is none).
+    /// Registers one <see cref="InMemoryStore"/> singleton, exposed as <see cref="IJobStore"/>,
+    /// <see cref="IAppStore"/> and <see cref="Schedules.IScheduleStore"/>, on the registered <see cref="TimeProvider"/> (the system clock when there is none).
     /// Nothing survives the process: for tests and throwaway runs.
     /// </summary>
     public static IServiceCollection UseInMemoryStorage(this IServiceCollection services)
@@ -16,6 +16,7 @@ public static class InMemoryServiceCollectionExtensions
         services.AddSingleton(provider => new InMemoryStore(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<InMemoryStore>());
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<InMemoryStore>());
+        services.AddSingleton<Schedules.IScheduleStore>(provider => provider.GetRequiredService<InMemoryStore>());
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace Workflows.Engine.Storage.InMemory;
 /// organisation, millisecond times, JSON copied in and out — and runs the same shared store test suite.
 /// One lock guards everything; every method does its work under it and returns a completed task.
 /// </summary>
-public sealed partial class InMemoryStore : IJobStore, IAppStore
+public sealed partial class InMemoryStore : IJobStore, IAppStore, Schedules.IScheduleStore
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -18,6 +18,8 @@ public sealed partial class InMemoryStore : IJobStore, IAppStore
     private readonly SortedDictionary<long, OutboxMessage> _outbox = [];
     private readonly Dictionary<string, DateTimeOffset> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string OrganizationId, string AppId), StoredApp> _apps = [];
+    private readonly Dictionary<(string OrganizationId, string Id), Schedules.ScheduleRecord> _schedules = [];
+    private readonly Dictionary<(string OrganizationId, string ScheduleId), SortedList<DateTimeOffset, Schedules.ScheduleRun>> _scheduleRuns = [];
     private long _lastOutboxId;
     private long _lastSignalId;
 

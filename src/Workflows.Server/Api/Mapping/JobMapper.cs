@@ -23,7 +23,13 @@ internal static class JobMapper
             CreatedBy = job.CreatedBy,
             CallbackUrl = job.CallbackUrl ?? "",
             ParentJobId = job.ParentJobId?.ToString() ?? "",
+            ScheduleId = job.ScheduleId ?? "",
         };
+        if (job.ScheduledTime is { } scheduled)
+        {
+            message.ScheduledTime = Timestamp.FromDateTimeOffset(scheduled);
+        }
+
         if (job.StartedAt is { } started)
         {
             message.StartTime = Timestamp.FromDateTimeOffset(started);
