@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Bench.Load;
 
-/// <summary>Command line: <c>unary|watch --name value ...</c>.</summary>
+/// <summary>Command line: <c>unary|watch|start|lateness --name value ...</c>.</summary>
 internal sealed class Options
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
@@ -11,7 +11,7 @@ internal sealed class Options
 
     public Options(string[] args)
     {
-        Mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Load unary|watch --url URL ...");
+        Mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Load unary|watch|start|lateness --url URL ...");
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
             _values[args[i].TrimStart('-')] = args[i + 1];

@@ -11,7 +11,7 @@ namespace Bench.Runner;
 internal static partial class Drivers
 {
     // The load generator mostly waits; without this its idle thread-pool threads spin and take CPU from the server.
-    private static readonly Dictionary<string, string> LoadEnvironment = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
+    internal static readonly Dictionary<string, string> LoadEnvironment = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
 
     /// <summary>gRPC unary load with bench/Load; it samples the server's /proc itself around its window.</summary>
     public static Task<Measurement> GrpcAsync(Settings settings, ServerProcess server, string scenario, string target, int concurrency, string token) =>
@@ -187,7 +187,7 @@ internal static partial class Drivers
             : throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', args.Take(3))} exited with {process.ExitCode}:\n{output}\n{await stderr}");
     }
 
-    private static JsonObject Result(string output)
+    internal static JsonObject Result(string output)
     {
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException("no RESULT line in:\n" + output);
@@ -195,7 +195,7 @@ internal static partial class Drivers
     }
 
     // A percentile without samples comes as the string "NaN".
-    private static double Number(JsonNode? node) => node?.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : double.NaN;
+    internal static double Number(JsonNode? node) => node?.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : double.NaN;
 
     private static double Percentile(string output, string percent)
     {

@@ -49,3 +49,41 @@ internal sealed record FanOut
 
 /// <summary>One engine workload: per-block time and allocation.</summary>
 internal sealed record EngineFigure(string Key, string Title, double UsPerBlock, double MinUsPerBlock, double BytesPerBlock, double Gen0PerRun);
+
+/// <summary>The <c>waits</c> scenario: jobs waiting as data, timers falling due together, a sync Run beside them.</summary>
+internal sealed record WaitsFigures
+{
+    /// <summary>(a) wait_for_signal jobs started and waiting on one node.</summary>
+    public long Waiting { get; init; }
+    public double StartSeconds { get; init; }
+    public double StartsPerSecond { get; init; }
+    public double StartP99Us { get; init; }
+
+    /// <summary>From the first start until no job was queued or running.</summary>
+    public double SettledSeconds { get; init; }
+    public double IdleRssMiB { get; init; }
+    public double RssWaitingMiB { get; init; }
+    public double RssAfterRunMiB { get; init; }
+    public double PeakRssMiB { get; init; }
+    public double DataMiB { get; init; }
+
+    /// <summary>(c) sync Run of <c>bench/main</c> over gRPC before the waiting jobs and while they wait.</summary>
+    public required Measurement RunAlone { get; init; }
+    public required Measurement RunBesideWaiting { get; init; }
+
+    /// <summary>(b) delay jobs with one due time.</summary>
+    public long Timers { get; init; }
+    public double TimerLeadSeconds { get; init; }
+
+    /// <summary>Seconds between every timer job waiting and their due time (negative: some were still starting).</summary>
+    public double TimersReadyBeforeDueSeconds { get; init; }
+    public long LatenessSamples { get; init; }
+    public double LatenessP50Us { get; init; }
+    public double LatenessP99Us { get; init; }
+    public double LatenessMaxUs { get; init; }
+    public double FirstWakeUs { get; init; }
+    public double DrainedAfterDueSeconds { get; init; }
+    public long TimersSucceeded { get; init; }
+    public long Early { get; init; }
+    public double TimerPeakRssMiB { get; init; }
+}

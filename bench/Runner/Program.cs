@@ -125,6 +125,21 @@ for (var run = 0; run < (settings.Includes("watch") ? settings.Runs : 0); run++)
     }
 }
 
+var waitRuns = new List<WaitsFigures>();
+for (var run = 0; run < (settings.Includes("waits") ? settings.Runs : 0); run++)
+{
+    try
+    {
+        Console.Error.WriteLine($"  waits: {settings.WaitingJobs:N0} waiting jobs, {settings.Timers:N0} timers (rate and concurrency limits off)");
+        waitRuns.Add(await WaitsBench.RunAsync(settings, token, dir => RealEnvironment(dir, false)));
+    }
+    catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+    {
+        problems.Add($"waits: {e.Message}");
+        Console.Error.WriteLine($"  waits: FAILED: {e.Message}");
+    }
+}
+
 try
 {
     engine = settings.Includes("engine") ? await Drivers.EngineAsync(settings) : [];
@@ -142,7 +157,9 @@ var (_, clusterMarkdown) = settings.Includes("postgres") && settings.Nodes.Lengt
     ? await ClusterBench.RunAsync(settings, token, dir => RealEnvironment(dir, false), rows, problems)
     : ([], "");
 var fanOut = fanOuts.Count == 0 ? null : fanOuts.OrderBy(f => f.P99Us).ElementAt(fanOuts.Count / 2);
-var markdown = Report.Build(settings, startedAt, load0, rows, fanOut, engine, idle, problems) +
+// Several runs: the one with the median timer p99 (its other figures come with it, so a row stays one run's).
+var waits = waitRuns.Count == 0 ? null : waitRuns.OrderBy(w => w.LatenessP99Us).ElementAt(waitRuns.Count / 2);
+var markdown = Report.Build(settings, startedAt, load0, rows, fanOut, waits, waitRuns, engine, idle, problems) +
     (clusterMarkdown.Length > 0 ? Environment.NewLine + clusterMarkdown : "");
 Console.Out.WriteLine();
 Console.Out.WriteLine(markdown);

@@ -12,6 +12,8 @@ internal static class Report
         string loadAverage,
         IReadOnlyList<Measurement> rows,
         FanOut? fanOut,
+        WaitsFigures? waits,
+        IReadOnlyList<WaitsFigures> waitRuns,
         IReadOnlyList<EngineFigure> engine,
         IReadOnlyList<double> idleRss,
         IReadOnlyList<string> problems)
@@ -44,7 +46,7 @@ internal static class Report
         Line();
         Line("| target | measured | verdict |");
         Line("|---|--:|---|");
-        foreach (var (target, measured, pass) in Targets(settings, rows, fanOut, engine))
+        foreach (var (target, measured, pass) in Targets(settings, rows, fanOut, waits, engine))
         {
             Line($"| {target} | {measured} | {(settings.Smoke ? "— (smoke: no thresholds)" : pass ? "PASS" : "FAIL")} |");
         }
@@ -65,6 +67,18 @@ internal static class Report
         else
         {
             Line("Did not run (see Problems).");
+        }
+
+        Line();
+        Line("## Waiting jobs (`waits`)");
+        Line();
+        if (waits is { } wf)
+        {
+            WaitsReport.Write(Line, wf, waitRuns);
+        }
+        else
+        {
+            Line(settings.Includes("waits") ? "Did not run (see Problems)." : "Not selected.");
         }
 
         Line();
@@ -120,7 +134,8 @@ internal static class Report
         return md.ToString();
     }
 
-    private static IEnumerable<(string Target, string Measured, bool Pass)> Targets(Settings settings, IReadOnlyList<Measurement> rows, FanOut? fanOut, IReadOnlyList<EngineFigure> engine)
+    private static IEnumerable<(string Target, string Measured, bool Pass)> Targets(
+        Settings settings, IReadOnlyList<Measurement> rows, FanOut? fanOut, WaitsFigures? waits, IReadOnlyList<EngineFigure> engine)
     {
         foreach (var (scenario, share) in new[] { (Scenario.GrpcRun, 0.35), (Scenario.RestRun, 0.35), (Scenario.Exec, 0.50) })
         {
@@ -148,6 +163,14 @@ internal static class Report
             yield return ($"{f.Watchers:N0} watchers: server RSS < 300 MB", $"{f.PeakRssMiB * 1.048576:0} MB", full && f.PeakRssMiB * 1.048576 < 300);
         }
 
+        if (waits is { } w)
+        {
+            foreach (var target in WaitsReport.Targets(w))
+            {
+                yield return target;
+            }
+        }
+
         foreach (var e in engine.Where(e => e.Key is "sequence" or "foreach"))
         {
             yield return ($"engine: {e.Title}: < 20 µs per block", $"{e.UsPerBlock:0.00} µs", e.UsPerBlock < 20);
@@ -163,7 +186,7 @@ internal static class Report
     private static string X(double value, double? baseline) =>
         baseline is { } b && b > 0 && !double.IsNaN(value) ? (value / b).ToString("0.00", CultureInfo.InvariantCulture) : "";
 
-    private static string Ms(double micros) => double.IsNaN(micros) ? "n/a" : (micros / 1000).ToString("0.00", CultureInfo.InvariantCulture);
+    internal static string Ms(double micros) => double.IsNaN(micros) ? "n/a" : (micros / 1000).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 

@@ -14,6 +14,10 @@ internal sealed record Settings
     public string WatchSetup { get; init; } = "5s";
     public int EngineIterations { get; init; } = 20;
 
+    /// <summary><c>waits</c>: wait_for_signal jobs kept waiting on one node, and delay jobs due at one instant.</summary>
+    public int WaitingJobs { get; init; } = 100_000;
+    public int Timers { get; init; } = 10_000;
+
     /// <summary><c>--nodes 1,2,3</c>: node counts for the Run scenarios on PostgreSQL (<c>--only postgres</c> runs just those).</summary>
     public int[] Nodes { get; init; } = [1, 2, 3];
     public bool Smoke { get; init; }
@@ -21,7 +25,7 @@ internal sealed record Settings
     /// <summary>Where servers get their temp data dirs; <c>--tmpfs</c> puts them in /dev/shm (fsync almost free: shows what is disk-bound).</summary>
     public string TempRoot { get; init; } = Path.GetTempPath();
 
-    /// <summary>Run only the parts whose name contains one of these (case-insensitive): scenario names, <c>watch</c>, <c>engine</c>.</summary>
+    /// <summary>Run only the parts whose name contains one of these (case-insensitive): scenario names, <c>watch</c>, <c>waits</c>, <c>engine</c>.</summary>
     public string[] Only { get; init; } = [];
 
     /// <summary>
@@ -60,7 +64,7 @@ internal sealed record Settings
                 "--smoke" => settings with
                 {
                     Smoke = true, Mode = "smoke", Warmup = 0.5, Seconds = 2, Concurrency = [8],
-                    WatchJobs = 10, WatchSetup = "2s", EngineIterations = 3, Nodes = [1, 2],
+                    WatchJobs = 10, WatchSetup = "2s", EngineIterations = 3, Nodes = [1, 2], WaitingJobs = 2_000, Timers = 500,
                 },
                 "--seconds" => settings,
                 "--warmup" => settings with { Warmup = double.Parse(Next(), CultureInfo.InvariantCulture) },
