@@ -44,9 +44,10 @@ public sealed partial class PostgresStore
             {
                 await using var batch = session.CreateBatch();
                 var command = new NpgsqlBatchCommand(JobSql.RequestCancel);
-                // The notification wakes the node running the job; its sequence is not an event's, so watchers only re-read.
+                // The notification wakes the node running the job at once (the poll is only the fallback); its sequence is
+                // not an event's, so watchers only re-read.
                 command.Parameters.Uuid("id", request.jobId).Text("reason", request.reason)
-                    .Text("notification", JobNotifications.Format(request.jobId, 0));
+                    .Text("notification", JobNotifications.FormatWake(request.jobId, 0));
                 batch.BatchCommands.Add(command);
                 await session.ExecuteAsync(batch);
                 return true;
@@ -99,7 +100,7 @@ public sealed partial class PostgresStore
             session,
             JobSql.DueOnSignal,
             p => p.Uuid("id", signal.JobId).Time("now", signal.CreatedAt).Text("name", signal.Name)
-                .Text("notification", JobNotifications.Format(signal.JobId, job.LastSequence)),
+                .Text("notification", JobNotifications.FormatWake(signal.JobId, job.LastSequence)),
             r => r.GetInt64(0));
         job = await ReadOneAsync(session, PostgresColumns.Sql.SelectJob, p => p.Uuid("id", signal.JobId), Map.ReadJob);
         return new SignalAdded(job, stored, false);
