@@ -81,14 +81,19 @@ public sealed partial class PostgresStore
     {
         var (signal, payload) = request;
         var job = await ReadOneAsync(session, JobSql.LockJob, p => p.Uuid("id", signal.JobId), Map.ReadJob);
-        if (job is null || !job.State.IsActive())
+        if (job is null)
         {
-            return new SignalAdded(job, null, false);
+            return new SignalAdded(null, null, false);
         }
+        // A repeated key answers the first signal even after the job finished: a retried send sees its own result.
         if (signal.IdempotencyKey is { } key &&
             await ReadOneAsync(session, JobSql.SelectSignalByKey, p => p.Uuid("id", signal.JobId).Text("key", key), Map.ReadSignal) is { } earlier)
         {
             return new SignalAdded(job, earlier, true);
+        }
+        if (!job.State.IsActive())
+        {
+            return new SignalAdded(job, null, false);
         }
         var stored = await ReadOneAsync(
             session,
