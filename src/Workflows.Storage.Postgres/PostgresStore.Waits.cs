@@ -44,9 +44,10 @@ public sealed partial class PostgresStore
             {
                 await using var batch = session.CreateBatch();
                 var command = new NpgsqlBatchCommand(JobSql.RequestCancel);
-                // The notification wakes the node running the job; its sequence is not an event's, so watchers only re-read.
+                // The notification wakes the node running the job at once (the poll is only the fallback); its sequence is
+                // not an event's, so watchers only re-read.
                 command.Parameters.Uuid("id", request.jobId).Text("reason", request.reason)
-                    .Text("notification", JobNotifications.Format(request.jobId, 0));
+                    .Text("notification", JobNotifications.FormatWake(request.jobId, 0));
                 batch.BatchCommands.Add(command);
                 await session.ExecuteAsync(batch);
                 return true;
@@ -80,14 +81,19 @@ public sealed partial class PostgresStore
     {
         var (signal, payload) = request;
         var job = await ReadOneAsync(session, JobSql.LockJob, p => p.Uuid("id", signal.JobId), Map.ReadJob);
-        if (job is null || !job.State.IsActive())
+        if (job is null)
         {
-            return new SignalAdded(job, null, false);
+            return new SignalAdded(null, null, false);
         }
+        // A repeated key answers the first signal even after the job finished: a retried send sees its own result.
         if (signal.IdempotencyKey is { } key &&
             await ReadOneAsync(session, JobSql.SelectSignalByKey, p => p.Uuid("id", signal.JobId).Text("key", key), Map.ReadSignal) is { } earlier)
         {
             return new SignalAdded(job, earlier, true);
+        }
+        if (!job.State.IsActive())
+        {
+            return new SignalAdded(job, null, false);
         }
         var stored = await ReadOneAsync(
             session,
@@ -99,7 +105,7 @@ public sealed partial class PostgresStore
             session,
             JobSql.DueOnSignal,
             p => p.Uuid("id", signal.JobId).Time("now", signal.CreatedAt).Text("name", signal.Name)
-                .Text("notification", JobNotifications.Format(signal.JobId, job.LastSequence)),
+                .Text("notification", JobNotifications.FormatWake(signal.JobId, job.LastSequence)),
             r => r.GetInt64(0));
         job = await ReadOneAsync(session, PostgresColumns.Sql.SelectJob, p => p.Uuid("id", signal.JobId), Map.ReadJob);
         return new SignalAdded(job, stored, false);

@@ -79,14 +79,19 @@ public sealed partial class SqliteStore
                 var (signal, payload) = request;
                 var id = JobIds.ToText(signal.JobId);
                 var job = connection.Command(Sql.SelectJob).Set("$id", id).ReadFirst(Map.ReadJob);
-                if (job is null || !job.State.IsActive())
+                if (job is null)
                 {
-                    return new SignalAdded(job, null, false);
+                    return new SignalAdded(null, null, false);
                 }
+                // A repeated key answers the first signal even after the job finished: a retried send sees its own result.
                 if (signal.IdempotencyKey is { } key &&
                     connection.Command(JobSql.SelectSignalByKey).Set("$job_id", id).Set("$key", key).ReadFirst(Map.ReadSignal) is { } earlier)
                 {
                     return new SignalAdded(job, earlier, true);
+                }
+                if (!job.State.IsActive())
+                {
+                    return new SignalAdded(job, null, false);
                 }
                 var now = UnixTime.ToMilliseconds(signal.CreatedAt);
                 var stored = connection.Command(JobSql.InsertSignal)

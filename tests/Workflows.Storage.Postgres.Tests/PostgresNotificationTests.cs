@@ -55,6 +55,24 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestCancel_NotifiesAWakeUp_ThatTheFeedReportsApart()
+    {
+        await using var listener = await RawListenerAsync();
+        await using var feed = FeedRecorder.Start(_database.ConnectionString, TimeSpan.FromMinutes(5));
+        await feed.Resyncs.Reader.ReadAsync(Timeout()); // listening
+        var job = StoreTestData.Job();
+        await _store.CreateJobAsync(job, [StoreTestData.QueuedEvent(job)], Ct);
+        Assert.Equal($"{job.Id:N}:1", await listener.NextAsync());
+
+        await _store.RequestCancelAsync(job.Id, "stop", Ct);
+
+        Assert.Equal($"{job.Id:N}:0:wake", await listener.NextAsync());
+        Assert.Equal((job.Id, 1L), await feed.Committed.Reader.ReadAsync(Timeout()));
+        Assert.Equal((job.Id, 0L), await feed.Wakes.Reader.ReadAsync(Timeout()));
+        Assert.False(feed.Committed.Reader.TryRead(out _));
+    }
+
+    [Fact]
     public async Task Listener_CommitOnAnotherNode_WakesWatcherHere()
     {
         var services = new ServiceCollection()
@@ -181,8 +199,11 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
     {
         var id = Guid.NewGuid();
 
-        Assert.True(JobNotifications.TryParse(JobNotifications.Format(id, long.MaxValue), out var parsed, out var sequence));
-        Assert.Equal((id, long.MaxValue), (parsed, sequence));
+        Assert.True(JobNotifications.TryParse(JobNotifications.Format(id, long.MaxValue), out var parsed, out var sequence, out var wake));
+        Assert.Equal((id, long.MaxValue, false), (parsed, sequence, wake));
+        Assert.True(JobNotifications.TryParse(JobNotifications.FormatWake(id, 7), out parsed, out sequence, out wake));
+        Assert.Equal((id, 7L, true), (parsed, sequence, wake));
+        Assert.False(JobNotifications.TryParse($"{id:N}:wake", out _, out _, out _));
     }
 
     private static CancellationToken Timeout() => new CancellationTokenSource(Deadline).Token;
@@ -255,11 +276,14 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
                 options,
                 (jobId, lastSequence) => Committed.Writer.TryWrite((jobId, lastSequence)),
                 () => Resyncs.Writer.TryWrite(true),
-                NullLogger.Instance);
+                NullLogger.Instance,
+                (jobId, lastSequence) => Wakes.Writer.TryWrite((jobId, lastSequence)));
             Running = Task.Run(() => feed.RunAsync(_stop.Token), CancellationToken.None);
         }
 
         public Channel<(Guid JobId, long LastSequence)> Committed { get; } = Channel.CreateUnbounded<(Guid, long)>();
+
+        public Channel<(Guid JobId, long LastSequence)> Wakes { get; } = Channel.CreateUnbounded<(Guid, long)>();
 
         public Channel<bool> Resyncs { get; } = Channel.CreateUnbounded<bool>();
 

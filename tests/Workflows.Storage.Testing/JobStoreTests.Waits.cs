@@ -138,6 +138,24 @@ public abstract partial class JobStoreTests
     }
 
     [Fact]
+    public async Task Signal_RepeatedIdempotencyKeyAfterTheJobFinished_AnswersTheFirst()
+    {
+        var job = await RunningJobAsync();
+        var first = await Store.AddSignalAsync(Signal(job.Id, "approve", key: "same", value: 1), Ct);
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1) with { State = JobState.Succeeded, FinishedAt = StoreTestData.T0.AddSeconds(3) }, Ct);
+
+        var again = await Store.AddSignalAsync(Signal(job.Id, "approve", key: "same", value: 2), Ct);
+        var other = await Store.AddSignalAsync(Signal(job.Id, "approve", key: "other", value: 3), Ct);
+
+        Assert.True(again.Duplicate);
+        Assert.Equal(JobState.Succeeded, again.Job?.State);
+        Assert.Equal(first.Signal!.Id, again.Signal!.Id);
+        Assert.Equal(1, again.Signal.Payload["value"]!.GetValue<int>());
+        Assert.Null(other.Signal);
+        Assert.False(other.Duplicate);
+    }
+
+    [Fact]
     public async Task Signal_FinishedOrUnknownJob_StoresNothing()
     {
         var done = await CreateJobAsync(StoreTestData.Job(state: JobState.Succeeded) with { FinishedAt = StoreTestData.T0 });

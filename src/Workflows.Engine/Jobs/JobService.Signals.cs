@@ -10,16 +10,21 @@ public sealed partial class JobService
     /// <summary>
     /// Sends a signal to a job: checked against the workflow's <c>wait_for_signal</c> blocks of that name, stored before
     /// the answer (kept for a wait not reached yet), and waking the job when it waits for it. Errors: unknown job or
-    /// another organisation's (not found), finished job (failed precondition), a name the workflow never waits for or a
+    /// another organisation's (not found), finished job (failed precondition; but a repeated idempotency key answers the
+    /// earlier signal, as it does while the job runs), a name the workflow never waits for or a
     /// payload that does not fit (invalid argument, naming the names or the field).
     /// </summary>
     public async Task<SignalAdded> SignalAsync(
         string organizationId, Guid jobId, string signal, JsonObject? payload, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var job = await GetAsync(organizationId, jobId, cancellationToken);
+        idempotencyKey = string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey;
         if (job.State.IsTerminal())
         {
-            throw FinishedJob(job);
+            // A retry of a signal the job already had (same key) answers that signal, not the finished-job error.
+            return idempotencyKey is null || string.IsNullOrWhiteSpace(signal)
+                ? throw FinishedJob(job)
+                : await AddSignalAsync(job, signal, payload ?? [], idempotencyKey, cancellationToken);
         }
 
         if (string.IsNullOrWhiteSpace(signal))
@@ -63,33 +68,28 @@ public sealed partial class JobService
             throw new EngineException(EngineErrorKind.InvalidArgument, $"signal '{signal}': {ex.Message}");
         }
 
-        var added = await store.AddSignalAsync(
-            new JobSignal
-            {
-                JobId = job.Id,
-                Name = signal,
-                Payload = bound,
-                IdempotencyKey = string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey,
-                CreatedAt = time.GetUtcNow(),
-            },
-            cancellationToken);
-        if (added.Job is null)
+        var added = await AddSignalAsync(job, signal, bound, idempotencyKey, cancellationToken);
+        if (added.Job is { State: JobState.Waiting, WakeAt: { } due })
         {
-            throw EngineException.JobNotFound(jobId);
-        }
-
-        if (added.Signal is null)
-        {
-            throw FinishedJob(added.Job);
-        }
-
-        if (added.Job.State == JobState.Waiting && added.Job.WakeAt is { } due)
-        {
-            // Due now: the wake loop here takes it at once (another node's within its next poll).
+            // Due now: the wake loop here takes it at once (other nodes' on the store's notification, or their next poll).
             wakes.DueAt(due);
         }
 
         return added;
+    }
+
+    // Stores the signal; a finished job's answer is the earlier signal of the same key, or the finished-job error.
+    private async Task<SignalAdded> AddSignalAsync(JobRecord job, string signal, JsonObject payload, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var added = await store.AddSignalAsync(
+            new JobSignal { JobId = job.Id, Name = signal, Payload = payload, IdempotencyKey = idempotencyKey, CreatedAt = time.GetUtcNow() },
+            cancellationToken);
+        if (added.Job is null)
+        {
+            throw EngineException.JobNotFound(job.Id);
+        }
+
+        return added.Signal is null ? throw FinishedJob(added.Job) : added;
     }
 
     private static EngineException FinishedJob(JobRecord job) =>

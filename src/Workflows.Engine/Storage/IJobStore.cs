@@ -116,7 +116,7 @@ public interface IJobStore
     /// <summary>
     /// Stores a signal for an unfinished job, in one transaction with its effect: when the job waits for that name it
     /// becomes due at the signal's time. A finished job stores nothing. A repeated idempotency key (per job) stores
-    /// nothing and answers the earlier signal.
+    /// nothing and answers the earlier signal, also once the job has finished.
     /// </summary>
     Task<SignalAdded> AddSignalAsync(JobSignal signal, CancellationToken cancellationToken);
 

@@ -6,7 +6,7 @@ namespace Workflows.Storage.Postgres.Internal;
 
 /// <summary>
 /// The LISTEN side of the job notifications: one dedicated connection listening on <see cref="JobNotifications.Channel"/>,
-/// each notification handed to <c>committed</c>, and <c>resync</c> called on every (re)connect and every resync interval,
+/// each notification handed to <c>committed</c> (or to <c>wake</c> when it asks for a wake-up), and <c>resync</c> called on every (re)connect and every resync interval,
 /// since signals sent while the connection was down are lost. Reconnects with a doubling delay; never throws out of
 /// <see cref="RunAsync"/> except when stopped.
 /// </summary>
@@ -16,13 +16,14 @@ internal sealed partial class JobChangeFeed
 
     private readonly string _connectionString;
     private readonly Action<Guid, long> _committed;
+    private readonly Action<Guid, long> _wake;
     private readonly Action _resync;
     private readonly TimeSpan _resyncInterval;
     private readonly TimeSpan _maxReconnectDelay;
     private readonly ILogger _logger;
     private TimeSpan _reconnectDelay = FirstReconnectDelay;
 
-    public JobChangeFeed(PostgresStoreOptions options, Action<Guid, long> committed, Action resync, ILogger logger)
+    public JobChangeFeed(PostgresStoreOptions options, Action<Guid, long> committed, Action resync, ILogger logger, Action<Guid, long>? wake = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -46,6 +47,7 @@ internal sealed partial class JobChangeFeed
         }
         _connectionString = settings.ConnectionString;
         _committed = committed;
+        _wake = wake ?? committed;
         _resync = resync;
         _resyncInterval = options.ResyncInterval > TimeSpan.Zero ? options.ResyncInterval : TimeSpan.FromSeconds(5);
         _maxReconnectDelay = options.MaxReconnectDelay >= FirstReconnectDelay ? options.MaxReconnectDelay : FirstReconnectDelay;
@@ -115,14 +117,14 @@ internal sealed partial class JobChangeFeed
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs notification)
     {
-        if (!JobNotifications.TryParse(notification.Payload, out var jobId, out var lastSequence))
+        if (!JobNotifications.TryParse(notification.Payload, out var jobId, out var lastSequence, out var wake))
         {
             LogIgnoredPayload(_logger, notification.Channel);
             return;
         }
         try
         {
-            _committed(jobId, lastSequence);
+            (wake ? _wake : _committed)(jobId, lastSequence);
         }
         catch (Exception exception)
         {

@@ -19,8 +19,9 @@ public sealed class Cluster : IAsyncDisposable
     {
         Root = root;
         Settings = settings;
-        Auth = ServerFixture.Bearer(new TokenIssuer(key, TimeProvider.System)
-            .Create("default", TokenClaims.AdminAction, "Workflow", TimeSpan.FromHours(1), []).Token);
+        Token = new TokenIssuer(key, TimeProvider.System)
+            .Create("default", TokenClaims.AdminAction, "Workflow", TimeSpan.FromHours(1), []).Token;
+        Auth = ServerFixture.Bearer(Token);
         OtherOrganization = ServerFixture.Bearer(new TokenIssuer(key, TimeProvider.System)
             .Create("acme", TokenClaims.AdminAction, "Workflow", TimeSpan.FromHours(1), []).Token);
     }
@@ -33,6 +34,9 @@ public sealed class Cluster : IAsyncDisposable
 
     /// <summary>An admin token of organisation <c>default</c>, valid on every node.</summary>
     public Metadata Auth { get; }
+
+    /// <summary>The same token as <see cref="Auth"/>, for the REST paths.</summary>
+    public string Token { get; }
 
     /// <summary>An admin token of organisation <c>acme</c>.</summary>
     public Metadata OtherOrganization { get; }
@@ -100,6 +104,14 @@ public sealed class Cluster : IAsyncDisposable
         _nodes.Add(node);
         await node.WaitUntilReadyAsync(cancellationToken);
         return node;
+    }
+
+    /// <summary>An HTTP client for a node's REST port, sending <see cref="Token"/>.</summary>
+    public HttpClient Rest(ServerProcess node)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(node.RestUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return http;
     }
 
     /// <summary>Every node's recent output, for failure messages.</summary>

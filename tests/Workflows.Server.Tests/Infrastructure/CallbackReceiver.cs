@@ -92,6 +92,23 @@ public sealed class CallbackReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether a POST to <paramref name="path"/> has arrived and not been read yet; reads nothing away.</summary>
+    public bool HasPending(string path)
+    {
+        var pending = new List<ReceivedCallback>();
+        while (_received.Reader.TryRead(out var item))
+        {
+            pending.Add(item);
+        }
+
+        foreach (var item in pending)
+        {
+            _received.Writer.TryWrite(item);
+        }
+
+        return pending.Exists(item => item.Path == path);
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 

@@ -121,6 +121,25 @@ public sealed class SignalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignalJob_RepeatedKeyAfterTheJobFinished_AnswersTheFirstSignal()
+    {
+        var jobId = await Server.StartAsync("approve");
+        await Server.WatchUntilAsync(jobId, e => e.Type == "job_waiting" && e.BlockId == "approval");
+        var first = await SignalAsync(Server, jobId, "approval", Payload(true, "once"), key: "retry-me");
+        await Server.WatchToEndAsync(jobId);
+
+        var retried = await SignalAsync(Server, jobId, "approval", Payload(true, "once"), key: "retry-me");
+
+        Assert.True(retried.Duplicate);
+        Assert.Equal(first.SignalId, retried.SignalId);
+        Assert.Equal(JobState.Succeeded, retried.Job.State);
+        Assert.Equal("true once", retried.Job.Result.StringValue);
+        // Another key, or none, to the finished job is still refused.
+        await JobHelpers.ThrowsStatusAsync(StatusCode.FailedPrecondition, () => SignalAsync(Server, jobId, "approval", Payload(true, "again"), key: "new"));
+        await JobHelpers.ThrowsStatusAsync(StatusCode.FailedPrecondition, () => SignalAsync(Server, jobId, "approval", Payload(true, "again")));
+    }
+
+    [Fact]
     public async Task CancelJob_WaitingJob_IsCancelledAtOnce()
     {
         var jobId = await Server.StartAsync("approve");

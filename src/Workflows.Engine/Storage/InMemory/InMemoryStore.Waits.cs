@@ -78,13 +78,14 @@ public sealed partial class InMemoryStore
             {
                 return new SignalAdded(null, null, false);
             }
-            if (!entry.Record.State.IsActive())
-            {
-                return new SignalAdded(entry.Read(), null, false);
-            }
+            // A repeated key answers the first signal even after the job finished: a retried send sees its own result.
             if (signal.IdempotencyKey is { } key && entry.Signals.Find(s => s.IdempotencyKey == key) is { } earlier)
             {
                 return new SignalAdded(entry.Read(), Copy(earlier), true);
+            }
+            if (!entry.Record.State.IsActive())
+            {
+                return new SignalAdded(entry.Read(), null, false);
             }
             var added = signal with { Id = ++store._lastSignalId };
             entry.Signals.Add(added);
