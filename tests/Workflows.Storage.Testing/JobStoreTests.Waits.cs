@@ -186,4 +186,16 @@ public abstract partial class JobStoreTests
         Assert.Empty(await Store.ListCancelRequestsAsync("node-b", Ct));
         Assert.Equal(waiting.Id, Assert.Single(await Store.ClaimDueJobsAsync("node-b", StoreTestData.T0, WaitLease, 10, Ct)).Id);
     }
+
+    [Fact]
+    public async Task CancelRequest_WhileRunning_MakesTheWaitItThenEntersDueAtOnce()
+    {
+        var job = await RunningJobAsync();
+        await Store.RequestCancelAsync(job.Id, "stop", Ct);
+
+        await Store.CommitAsync(WaitCommit(job.Id, 1, StoreTestData.T0.AddDays(1), []), Ct);
+
+        var claimed = Assert.Single(await Store.ClaimDueJobsAsync("node-b", StoreTestData.T0, WaitLease, 10, Ct));
+        Assert.Equal((job.Id, "stop"), (claimed.Id, claimed.CancelRequested));
+    }
 }

@@ -35,7 +35,7 @@ internal static class JobSql
         "started_at = COALESCE(@started_at, started_at), finished_at = COALESCE(@finished_at, finished_at), " +
         "result = COALESCE(@result, result), error = COALESCE(@error, error), " +
         "run_time_ms = COALESCE(@run_time_ms, run_time_ms), " +
-        "wake_at = CASE WHEN @wait THEN @wake_at WHEN @state IS NOT NULL THEN NULL ELSE wake_at END, " +
+        "wake_at = CASE WHEN @wait AND cancel_requested IS NOT NULL THEN created_at WHEN @wait THEN @wake_at WHEN @state IS NOT NULL THEN NULL ELSE wake_at END, " +
         "wait_signals = CASE WHEN @wait THEN @wait_signals WHEN @state IS NOT NULL THEN NULL ELSE wait_signals END, " +
         "lease_owner = CASE WHEN @wait THEN NULL ELSE lease_owner END, " +
         "lease_expires_at = CASE WHEN @wait THEN NULL ELSE lease_expires_at END " +
@@ -92,10 +92,13 @@ internal static class JobSql
 
     public const string ConsumeSignals = "UPDATE job_signals SET consumed = true WHERE job_id = @id AND id = ANY(@signal_ids)";
 
-    /// <summary>Waiting jobs that are due (or have a cancel request) and that nobody holds, earliest first, leased to the claimer.</summary>
+    /// <summary>
+    /// Waiting jobs that are due and that nobody holds, earliest first, leased to the claimer. A cancel request makes a
+    /// waiting job due (<see cref="RequestCancel"/>), so this stays one range of the jobs_due index.
+    /// </summary>
     public const string ClaimDue =
         "WITH due AS (" +
-        "SELECT id FROM jobs WHERE state = 6 AND (wake_at <= @now OR cancel_requested IS NOT NULL) " +
+        "SELECT id FROM jobs WHERE state = 6 AND wake_at <= @now " +
         "AND (lease_owner IS NULL OR lease_expires_at <= @now) " +
         "ORDER BY wake_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
         "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = @until FROM due " +
@@ -103,7 +106,8 @@ internal static class JobSql
         "SELECT " + JobColumns + " FROM claimed ORDER BY wake_at, id";
 
     public const string RequestCancel =
-        "WITH requested AS (UPDATE jobs SET cancel_requested = COALESCE(cancel_requested, @reason) " +
+        "WITH requested AS (UPDATE jobs SET cancel_requested = COALESCE(cancel_requested, @reason), " +
+        "wake_at = CASE WHEN state = 6 THEN created_at ELSE wake_at END " +
         "WHERE id = @id AND state IN (1, 2, 6) RETURNING id, pg_notify('" + JobNotifications.Channel + "', @notification)) " +
         "SELECT count(*) FROM requested";
 

@@ -20,7 +20,7 @@ internal static class JobSql
         "started_at = COALESCE($started_at, started_at), finished_at = COALESCE($finished_at, finished_at), " +
         "result = COALESCE($result, result), error = COALESCE($error, error), " +
         "run_time_ms = COALESCE($run_time_ms, run_time_ms), " +
-        "wake_at = CASE WHEN $wait THEN $wake_at WHEN $state IS NOT NULL THEN NULL ELSE wake_at END, " +
+        "wake_at = CASE WHEN $wait AND cancel_requested IS NOT NULL THEN created_at WHEN $wait THEN $wake_at WHEN $state IS NOT NULL THEN NULL ELSE wake_at END, " +
         "wait_signals = CASE WHEN $wait THEN $wait_signals WHEN $state IS NOT NULL THEN NULL ELSE wait_signals END, " +
         "lease_owner = CASE WHEN $wait THEN NULL ELSE lease_owner END, " +
         "lease_expires_at = CASE WHEN $wait THEN NULL ELSE lease_expires_at END " +
@@ -33,13 +33,19 @@ internal static class JobSql
 
     public const string ConsumeSignal = "UPDATE job_signals SET consumed = 1 WHERE job_id = $job_id AND id = $id";
 
-    /// <summary>Waiting jobs that are due (or have a cancel request) and that nobody holds, earliest first.</summary>
+    /// <summary>
+    /// Waiting jobs that are due and that nobody holds, earliest first. A cancel request makes a waiting job due
+    /// (<see cref="RequestCancel"/>), so this stays one range of the jobs_due index: an OR on cancel_requested here
+    /// made every poll scan all waiting jobs.
+    /// </summary>
     public const string SelectDue =
-        "SELECT id FROM jobs WHERE state = 6 AND (wake_at <= $now OR cancel_requested IS NOT NULL) " +
+        "SELECT id FROM jobs WHERE state = 6 AND wake_at <= $now " +
         "AND (lease_owner IS NULL OR lease_expires_at <= $now) ORDER BY wake_at, id LIMIT $limit";
 
+    /// <summary>Stores a cancel request; a waiting job becomes due at once (its creation time is always past).</summary>
     public const string RequestCancel =
-        "UPDATE jobs SET cancel_requested = COALESCE(cancel_requested, $reason) WHERE id = $id AND state IN (1, 2, 6)";
+        "UPDATE jobs SET cancel_requested = COALESCE(cancel_requested, $reason), " +
+        "wake_at = CASE WHEN state = 6 THEN created_at ELSE wake_at END WHERE id = $id AND state IN (1, 2, 6)";
 
     public const string SelectCancelRequests =
         "SELECT id, cancel_requested FROM jobs WHERE lease_owner = $owner AND cancel_requested IS NOT NULL AND state IN (1, 2, 6)";

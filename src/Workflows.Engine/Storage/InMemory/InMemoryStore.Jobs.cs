@@ -233,8 +233,9 @@ public sealed partial class InMemoryStore
         };
         if (commit.Wait is { } wait)
         {
-            var due = wait.Signals.Any(name => entry.Signals.Any(s => !s.Consumed && s.Name == name))
-                ? StoredTime.Of(wait.Since)
+            // A cancel request that came while the job ran makes the wait due at once, as a buffered signal does.
+            var due = entry.Record.CancelRequested is not null ? entry.Record.CreatedAt
+                : wait.Signals.Any(name => entry.Signals.Any(s => !s.Consumed && s.Name == name)) ? StoredTime.Of(wait.Since)
                 : StoredTime.Of(wait.WakeAt);
             entry.Record = entry.Record with { WakeAt = due, WaitSignals = [.. wait.Signals], LeaseOwner = null, LeaseExpiresAt = null };
         }

@@ -45,7 +45,12 @@ public sealed partial class InMemoryStore
             }
             if (entry.Record.State.IsActive())
             {
-                entry.Record = entry.Record with { CancelRequested = entry.Record.CancelRequested ?? request.reason };
+                // A waiting job becomes due at once, as in the SQL stores.
+                entry.Record = entry.Record with
+                {
+                    CancelRequested = entry.Record.CancelRequested ?? request.reason,
+                    WakeAt = entry.Record.State == JobState.Waiting ? entry.Record.CreatedAt : entry.Record.WakeAt,
+                };
             }
             return entry.Read();
         }, cancellationToken);
@@ -107,7 +112,7 @@ public sealed partial class InMemoryStore
 
     private static bool IsDue(JobRecord job, DateTimeOffset now) =>
         job.State == JobState.Waiting
-        && (job.WakeAt <= now || job.CancelRequested is not null)
+        && job.WakeAt <= now
         && (job.LeaseOwner is null || !(job.LeaseExpiresAt > now));
 
     private static JobSignal Copy(JobSignal signal) => signal with { Payload = StoredJson.ParseObject(StoredJson.Write(signal.Payload)) };
