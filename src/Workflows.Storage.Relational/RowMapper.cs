@@ -43,10 +43,11 @@ public static class RowMapper<TColumns>
         LeaseExpiresAt = GetNullableTime(reader, 22),
         ScheduleId = GetNullableString(reader, 23),
         ScheduledTime = GetNullableTime(reader, 24),
-        WakeAt = GetNullableTime(reader, 25),
-        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 26)),
-        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(27)),
-        CancelRequested = GetNullableString(reader, 28),
+        Budget = JobBudget.FromJson(GetNullableString(reader, 25)),
+        WakeAt = GetNullableTime(reader, 26),
+        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 27)),
+        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(28)),
+        CancelRequested = GetNullableString(reader, 29),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>

@@ -80,6 +80,9 @@ public sealed record JobRecord
     /// <summary>The schedule tick the job runs for (the trigger's time for a triggered run), or null.</summary>
     public DateTimeOffset? ScheduledTime { get; init; }
 
+    /// <summary>What the job may spend before a block no longer starts, or null for no limit.</summary>
+    public JobBudget? Budget { get; init; }
+
     /// <summary>
     /// The node that runs the job (its lease), or null when no node holds it; the store keeps it with
     /// <see cref="LeaseExpiresAt"/>, and an expired lease lets another node take the job over.

@@ -119,6 +119,7 @@ public sealed partial class JobService
                 ParentJobId = request.ParentJobId,
                 ScheduleId = request.ScheduleId,
                 ScheduledTime = request.ScheduledTime is { } scheduled ? StoredTime.Of(scheduled) : null,
+                Budget = request.Budget ?? app.Budget,
                 LeaseOwner = node.Id,
                 LeaseExpiresAt = now + node.LeaseDuration,
             };

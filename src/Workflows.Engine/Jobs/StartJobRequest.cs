@@ -40,4 +40,7 @@ public sealed record StartJobRequest
 
     /// <summary>The schedule tick this job runs for, or null.</summary>
     public DateTimeOffset? ScheduledTime { get; init; }
+
+    /// <summary>What the job may spend, or null for the app's default budget (if any).</summary>
+    public JobBudget? Budget { get; init; }
 }

@@ -187,6 +187,11 @@ internal static class Schema
             PRIMARY KEY (org, schedule_id, scheduled_time)
         ) WITHOUT ROWID;
         """,
+
+        // 8: budgets. A job keeps the limits it started with (its own or its app's default) as JSON, null for none.
+        """
+        ALTER TABLE jobs ADD COLUMN budget TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
