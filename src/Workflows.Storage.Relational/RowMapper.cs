@@ -44,10 +44,11 @@ public static class RowMapper<TColumns>
         ScheduleId = GetNullableString(reader, 23),
         ScheduledTime = GetNullableTime(reader, 24),
         Budget = JobBudget.FromJson(GetNullableString(reader, 25)),
-        WakeAt = GetNullableTime(reader, 26),
-        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 27)),
-        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(28)),
-        CancelRequested = GetNullableString(reader, 29),
+        RerunOf = reader.IsDBNull(26) ? null : TColumns.GetId(reader, 26),
+        WakeAt = GetNullableTime(reader, 27),
+        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 28)),
+        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(29)),
+        CancelRequested = GetNullableString(reader, 30),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>

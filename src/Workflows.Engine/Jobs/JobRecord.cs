@@ -83,6 +83,9 @@ public sealed record JobRecord
     /// <summary>What the job may spend before a block no longer starts, or null for no limit.</summary>
     public JobBudget? Budget { get; init; }
 
+    /// <summary>The job this one reruns (<c>RerunJob</c>), or null.</summary>
+    public Guid? RerunOf { get; init; }
+
     /// <summary>
     /// The node that runs the job (its lease), or null when no node holds it; the store keeps it with
     /// <see cref="LeaseExpiresAt"/>, and an expired lease lets another node take the job over.

@@ -120,6 +120,7 @@ public sealed partial class JobService
                 ScheduleId = request.ScheduleId,
                 ScheduledTime = request.ScheduledTime is { } scheduled ? StoredTime.Of(scheduled) : null,
                 Budget = request.Budget ?? app.Budget,
+                RerunOf = request.RerunOf,
                 LeaseOwner = node.Id,
                 LeaseExpiresAt = now + node.LeaseDuration,
             };

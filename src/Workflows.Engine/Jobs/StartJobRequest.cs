@@ -43,4 +43,7 @@ public sealed record StartJobRequest
 
     /// <summary>What the job may spend, or null for the app's default budget (if any).</summary>
     public JobBudget? Budget { get; init; }
+
+    /// <summary>The job this one reruns, or null.</summary>
+    public Guid? RerunOf { get; init; }
 }

@@ -62,6 +62,7 @@ internal sealed class JobInsert
             .Text("schedule_id", job.ScheduleId)
             .Time("scheduled_time", job.ScheduledTime)
             .Text("budget", job.Budget?.ToJson())
+            .Uuid("rerun_of", job.RerunOf)
             .Text("notification", JobNotifications.Format(job.Id, job.LastSequence));
         EventColumns.Bind(insert.Parameters, prepared.Events);
         return new JobInsert(job, releaseKey, insert);

@@ -181,6 +181,11 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN budget text;
         """,
+
+        // 5: reruns name the job they rerun (no foreign key: the original may be deleted by retention first).
+        """
+        ALTER TABLE jobs ADD COLUMN rerun_of uuid;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

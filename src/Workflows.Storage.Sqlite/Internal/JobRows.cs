@@ -33,7 +33,8 @@ internal static class JobRows
             .Set("$lease_expires_at", UnixTime.ToMilliseconds(job.LeaseExpiresAt))
             .Set("$schedule_id", job.ScheduleId)
             .Set("$scheduled_time", UnixTime.ToMilliseconds(job.ScheduledTime))
-            .Set("$budget", job.Budget?.ToJson());
+            .Set("$budget", job.Budget?.ToJson())
+            .Set("$rerun_of", job.RerunOf is { } rerunOf ? JobIds.ToText(rerunOf) : null);
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

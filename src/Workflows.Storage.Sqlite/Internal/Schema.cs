@@ -192,6 +192,11 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN budget TEXT;
         """,
+
+        // 9: reruns name the job they rerun.
+        """
+        ALTER TABLE jobs ADD COLUMN rerun_of TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
