@@ -87,6 +87,12 @@ public sealed record JobRecord
     public Guid? RerunOf { get; init; }
 
     /// <summary>
+    /// Not stored: outputs a rerun from a block reuses from <see cref="RerunOf"/>; the run records them as completed
+    /// blocks in its first commit (from then on they are stored outputs like any other). Null otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonNode?>? ReusedOutputs { get; init; }
+
+    /// <summary>
     /// The node that runs the job (its lease), or null when no node holds it; the store keeps it with
     /// <see cref="LeaseExpiresAt"/>, and an expired lease lets another node take the job over.
     /// </summary>

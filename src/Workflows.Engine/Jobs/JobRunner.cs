@@ -191,6 +191,14 @@ public sealed partial class JobRunner(
             await execution.StartAsync();
         }
 
+        var reused = !resumed && workflow is not null && job.ReusedOutputs is { Count: > 0 } outputs ? outputs : null;
+        if (reused is not null)
+        {
+            // A rerun from a block: the reused blocks are completed in this job's store like blocks it ran, so a restart
+            // resumes after them as after any completed block.
+            await execution.ReuseAsync(workflow!, reused, job.RerunOf);
+        }
+
         if (app is null || workflow is null)
         {
             await execution.FinishAsync(JobState.Failed, null, $"workflow '{job.Workflow}' of app '{job.AppId}' no longer exists", payloads);
@@ -215,7 +223,9 @@ public sealed partial class JobRunner(
             App = app,
             Workflow = workflow,
             LaunchVariables = job.Variables,
-            CompletedOutputs = resumed ? await store.GetOutputsAsync(job.Id, CancellationToken.None) : new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
+            CompletedOutputs = resumed
+                ? await store.GetOutputsAsync(job.Id, CancellationToken.None)
+                : reused ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
             SkippedBlocks = earlier.Skipped,
             StartedBlocks = earlier.Started,
             DefaultBlockTimeout = options.Value.BlockTimeout > TimeSpan.Zero ? options.Value.BlockTimeout : null,

@@ -121,6 +121,7 @@ public sealed partial class JobService
                 ScheduledTime = request.ScheduledTime is { } scheduled ? StoredTime.Of(scheduled) : null,
                 Budget = request.Budget ?? app.Budget,
                 RerunOf = request.RerunOf,
+                ReusedOutputs = request.ReusedOutputs,
                 LeaseOwner = node.Id,
                 LeaseExpiresAt = now + node.LeaseDuration,
             };

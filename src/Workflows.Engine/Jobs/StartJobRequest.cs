@@ -46,4 +46,7 @@ public sealed record StartJobRequest
 
     /// <summary>The job this one reruns, or null.</summary>
     public Guid? RerunOf { get; init; }
+
+    /// <summary>Outputs of blocks recorded as completed in the new job without running (a rerun from a block), or null.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>? ReusedOutputs { get; init; }
 }

@@ -99,12 +99,8 @@ internal sealed partial class WorkflowApi
         var caller = Caller.From(context);
         var original = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
         caller.EnsureCanRun(original.AppId);
-        if (request.FromBlock.Length > 0)
-        {
-            throw new EngineException(EngineErrorKind.InvalidArgument, "fromBlock: rerunning from a block is not supported yet");
-        }
-
-        var job = await jobs.RerunAsync(original, ProtoJson.ToObject(request.Variables), caller.TokenId, context.CancellationToken);
+        var job = await jobs.RerunAsync(
+            original, ProtoJson.ToObject(request.Variables), caller.TokenId, context.CancellationToken, NullIfEmpty(request.FromBlock));
         return new RerunJobResponse { Job = JobMapper.ToProto(job) };
     }
 

@@ -77,4 +77,23 @@ public sealed class RerunAndBudgetTests(ServerFixture fixture)
             fixture.Grpc().RerunJobAsync(
                 new RerunJobRequest { JobId = Guid.NewGuid().ToString() }, ServerFixture.Bearer(fixture.ExecToken), JobHelpers.Deadline()).ResponseAsync);
     }
+
+    [Fact]
+    public async Task RerunJob_FromBlock_EarlierBlockReusedAndUnknownBlockBadRequest()
+    {
+        var original = await fixture.RunAsync(fixture.ExecToken, "priced", ("topic", "otters"));
+        using var client = fixture.Rest(fixture.ExecToken);
+
+        var response = await client.PostJsonAsync($"/v1/jobs/{original.Job.Id}:rerun", new JsonObject { ["fromBlock"] = "polish" });
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var id = response.Json!["job"]!["id"]!.GetValue<string>();
+        var events = await fixture.WatchToEndAsync(fixture.ExecToken, id);
+        Assert.Equal(["polish"], events.Where(e => e.Type == "block_started").Select(e => e.BlockId));
+        Assert.Equal(JobState.Succeeded, (await fixture.WaitForEndAsync(fixture.ExecToken, id)).State);
+
+        var unknown = await client.PostJsonAsync($"/v1/jobs/{original.Job.Id}:rerun", new JsonObject { ["fromBlock"] = "nope" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Contains("fromBlock", unknown.Json?.ToJsonString(), StringComparison.Ordinal);
+    }
 }

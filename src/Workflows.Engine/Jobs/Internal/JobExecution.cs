@@ -158,6 +158,31 @@ internal sealed class JobExecution(
         });
     }
 
+    /// <summary>
+    /// Records blocks a rerun reuses as completed (their <c>block_completed</c> events, without cost, and their outputs);
+    /// completes once durable.
+    /// </summary>
+    public Task ReuseAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> outputs, Guid? from)
+    {
+        var events = new List<JobEvent>();
+        var stored = new List<BlockOutput>();
+        foreach (var block in workflow.Blocks)
+        {
+            if (outputs.TryGetValue(block.Id, out var output))
+            {
+                events.Add(Event(JobEventTypes.BlockCompleted, block) with
+                {
+                    Output = output,
+                    Duration = TimeSpan.Zero,
+                    Text = $"reused the output of job {from}",
+                });
+                stored.Add(new BlockOutput(block.Id, output));
+            }
+        }
+
+        return Submit(new Change(events) { Outputs = stored });
+    }
+
     /// <summary>Marks a waiting job running again (<c>job_resumed</c>); completes once durable.</summary>
     public Task ResumeAsync() =>
         Submit(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobResumed, StoredTime.Now(time))]) { State = JobState.Running });
