@@ -43,10 +43,12 @@ public static class RowMapper<TColumns>
         LeaseExpiresAt = GetNullableTime(reader, 22),
         ScheduleId = GetNullableString(reader, 23),
         ScheduledTime = GetNullableTime(reader, 24),
-        WakeAt = GetNullableTime(reader, 25),
-        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 26)),
-        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(27)),
-        CancelRequested = GetNullableString(reader, 28),
+        Budget = JobBudget.FromJson(GetNullableString(reader, 25)),
+        RerunOf = reader.IsDBNull(26) ? null : TColumns.GetId(reader, 26),
+        WakeAt = GetNullableTime(reader, 27),
+        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 28)),
+        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(29)),
+        CancelRequested = GetNullableString(reader, 30),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>

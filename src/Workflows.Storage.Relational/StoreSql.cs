@@ -10,7 +10,7 @@ public sealed class StoreSql
     public const string InsertJobColumns =
         "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
         "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
-        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at, schedule_id, scheduled_time";
+        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at, schedule_id, scheduled_time, budget, rerun_of";
 
     /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
     public const string JobColumns = InsertJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested";

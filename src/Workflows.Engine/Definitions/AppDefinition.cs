@@ -27,6 +27,9 @@ public sealed record AppDefinition
     /// <summary>The schedules its <c>app.yaml</c> declares (none for API apps).</summary>
     public IReadOnlyList<Schedules.ScheduleDeclaration> Schedules { get; init; } = [];
 
+    /// <summary>The budget of a job started without one (<c>budget:</c> in <c>app.yaml</c>), or null.</summary>
+    public Jobs.JobBudget? Budget { get; init; }
+
     /// <summary>The name of the workflow run when none is named.</summary>
     public const string DefaultWorkflow = "main";
 }

@@ -49,6 +49,7 @@ public static partial class AppLoader
             Description = manifest.Description,
             Workflows = workflows.ToImmutable(),
             Schedules = manifest.Schedules.Select(s => s.Declaration).ToList(),
+            Budget = manifest.Budget,
             Source = "folder",
         };
     }

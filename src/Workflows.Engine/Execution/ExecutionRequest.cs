@@ -48,6 +48,16 @@ public sealed record ExecutionRequest
     /// (<see cref="Blocks.BlockWaitException"/>) and take its signals. Null: waiting blocks wait in memory.
     /// </summary>
     public IJobInbox? Inbox { get; init; }
+
+    /// <summary>Asked before each block starts whether the job may still spend (its budget); null for no limit.</summary>
+    public ISpendGate? Spending { get; init; }
+}
+
+/// <summary>The runner's side of budgets: whether a block may start, given what the job spent so far.</summary>
+public interface ISpendGate
+{
+    /// <summary>Null when <paramref name="block"/> may start; else why not (the job fails with this error).</summary>
+    string? Refuse(BlockDefinition block);
 }
 
 /// <summary>The runner's side of waiting: a job's stored signals, taken with the completion of the block that asks.</summary>

@@ -45,6 +45,13 @@ public static class Billing
         }
     }
 
+    /// <summary>The model tokens a block put in its result data (<c>usage.totalTokens</c>; 0 when none).</summary>
+    public static long TokensOf(JsonObject? data) =>
+        data?["usage"] is JsonObject usage && usage["totalTokens"] is JsonValue total && total.GetValueKind() == JsonValueKind.Number
+        && total.TryGetValue<long>(out var tokens)
+            ? tokens
+            : 0;
+
     /// <summary>The cost a block put in its result data (0 when none).</summary>
     public static decimal CostOf(JsonObject? data)
     {

@@ -80,6 +80,18 @@ public sealed record JobRecord
     /// <summary>The schedule tick the job runs for (the trigger's time for a triggered run), or null.</summary>
     public DateTimeOffset? ScheduledTime { get; init; }
 
+    /// <summary>What the job may spend before a block no longer starts, or null for no limit.</summary>
+    public JobBudget? Budget { get; init; }
+
+    /// <summary>The job this one reruns (<c>RerunJob</c>), or null.</summary>
+    public Guid? RerunOf { get; init; }
+
+    /// <summary>
+    /// Not stored: outputs a rerun from a block reuses from <see cref="RerunOf"/>; the run records them as completed
+    /// blocks in its first commit (from then on they are stored outputs like any other). Null otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonNode?>? ReusedOutputs { get; init; }
+
     /// <summary>
     /// The node that runs the job (its lease), or null when no node holds it; the store keeps it with
     /// <see cref="LeaseExpiresAt"/>, and an expired lease lets another node take the job over.

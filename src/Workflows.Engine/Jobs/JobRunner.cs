@@ -191,6 +191,14 @@ public sealed partial class JobRunner(
             await execution.StartAsync();
         }
 
+        var reused = !resumed && workflow is not null && job.ReusedOutputs is { Count: > 0 } outputs ? outputs : null;
+        if (reused is not null)
+        {
+            // A rerun from a block: the reused blocks are completed in this job's store like blocks it ran, so a restart
+            // resumes after them as after any completed block.
+            await execution.ReuseAsync(workflow!, reused, job.RerunOf);
+        }
+
         if (app is null || workflow is null)
         {
             await execution.FinishAsync(JobState.Failed, null, $"workflow '{job.Workflow}' of app '{job.AppId}' no longer exists", payloads);
@@ -215,12 +223,16 @@ public sealed partial class JobRunner(
             App = app,
             Workflow = workflow,
             LaunchVariables = job.Variables,
-            CompletedOutputs = resumed ? await store.GetOutputsAsync(job.Id, CancellationToken.None) : new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
+            CompletedOutputs = resumed
+                ? await store.GetOutputsAsync(job.Id, CancellationToken.None)
+                : reused ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
             SkippedBlocks = earlier.Skipped,
             StartedBlocks = earlier.Started,
             DefaultBlockTimeout = options.Value.BlockTimeout > TimeSpan.Zero ? options.Value.BlockTimeout : null,
             Inbox = execution,
+            Spending = job.Budget is null ? null : execution,
         };
+        execution.AddEarlierSpend(earlier.Cost, earlier.Tokens);
 
         var limit = options.Value.MaxDuration - ranBefore;
         using var timeout = new CancellationTokenSource(limit > TimeSpan.Zero ? limit : TimeSpan.FromMilliseconds(1), time);
@@ -277,6 +289,8 @@ public sealed partial class JobRunner(
         var skipped = new HashSet<string>(StringComparer.Ordinal);
         var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         DateTimeOffset? lastStart = null;
+        var cost = 0m;
+        var tokens = 0L;
         long after = 0;
         while (true)
         {
@@ -298,7 +312,12 @@ public sealed partial class JobRunner(
                         case JobEventTypes.BlockStarted:
                             started[blockId] = ev.Time;
                             break;
-                        case JobEventTypes.BlockCompleted or JobEventTypes.BlockFailed:
+                        case JobEventTypes.BlockCompleted:
+                            started.Remove(blockId);
+                            cost += Billing.CostOf(ev.Data);
+                            tokens += Billing.TokensOf(ev.Data);
+                            break;
+                        case JobEventTypes.BlockFailed:
                             started.Remove(blockId);
                             break;
                     }
@@ -309,7 +328,7 @@ public sealed partial class JobRunner(
 
             if (batch.Count < 1000)
             {
-                return new EarlierAttempt(skipped, started, lastStart);
+                return new EarlierAttempt(skipped, started, lastStart, cost, tokens);
             }
         }
     }
@@ -355,9 +374,9 @@ public sealed partial class JobRunner(
     private static partial void LogRunnerFault(ILogger logger, Guid jobId, Exception exception);
 
     private sealed record EarlierAttempt(
-        IReadOnlySet<string> Skipped, IReadOnlyDictionary<string, DateTimeOffset> Started, DateTimeOffset? LastStart)
+        IReadOnlySet<string> Skipped, IReadOnlyDictionary<string, DateTimeOffset> Started, DateTimeOffset? LastStart, decimal Cost, long Tokens)
     {
-        public static EarlierAttempt None { get; } = new(new HashSet<string>(), new Dictionary<string, DateTimeOffset>(), null);
+        public static EarlierAttempt None { get; } = new(new HashSet<string>(), new Dictionary<string, DateTimeOffset>(), null, 0m, 0);
     }
 
     private sealed class RunningJob(CancellationTokenSource cancellation, RunningJobCounts.Slot slot) : IDisposable

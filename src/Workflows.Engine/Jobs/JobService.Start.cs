@@ -119,6 +119,9 @@ public sealed partial class JobService
                 ParentJobId = request.ParentJobId,
                 ScheduleId = request.ScheduleId,
                 ScheduledTime = request.ScheduledTime is { } scheduled ? StoredTime.Of(scheduled) : null,
+                Budget = request.Budget ?? app.Budget,
+                RerunOf = request.RerunOf,
+                ReusedOutputs = request.ReusedOutputs,
                 LeaseOwner = node.Id,
                 LeaseExpiresAt = now + node.LeaseDuration,
             };

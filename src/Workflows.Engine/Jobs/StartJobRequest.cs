@@ -40,4 +40,13 @@ public sealed record StartJobRequest
 
     /// <summary>The schedule tick this job runs for, or null.</summary>
     public DateTimeOffset? ScheduledTime { get; init; }
+
+    /// <summary>What the job may spend, or null for the app's default budget (if any).</summary>
+    public JobBudget? Budget { get; init; }
+
+    /// <summary>The job this one reruns, or null.</summary>
+    public Guid? RerunOf { get; init; }
+
+    /// <summary>Outputs of blocks recorded as completed in the new job without running (a rerun from a block), or null.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>? ReusedOutputs { get; init; }
 }

@@ -94,6 +94,16 @@ internal sealed partial class WorkflowApi
         return new CancelJobResponse { Job = JobMapper.ToProto(job) };
     }
 
+    public override async Task<RerunJobResponse> RerunJob(RerunJobRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var original = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
+        caller.EnsureCanRun(original.AppId);
+        var job = await jobs.RerunAsync(
+            original, ProtoJson.ToObject(request.Variables), caller.TokenId, context.CancellationToken, NullIfEmpty(request.FromBlock));
+        return new RerunJobResponse { Job = JobMapper.ToProto(job) };
+    }
+
     public override async Task<GetJobResultsResponse> GetJobResults(GetJobResultsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);

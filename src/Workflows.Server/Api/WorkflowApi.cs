@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Workflows.Contracts.V1;
@@ -49,10 +50,29 @@ internal sealed partial class WorkflowApi(
                 IdempotencyKey = IdempotencyKeyHeader.From(context, request.IdempotencyKey),
                 CreatedBy = caller.TokenId,
                 Dialect = "native",
+                Budget = BudgetOf(request.Budget),
             },
             wait,
             context.CancellationToken);
         return RunResponseFor(job);
+    }
+
+    private static JobBudget? BudgetOf(Budget? budget)
+    {
+        if (budget is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JobBudget.Parse(
+                budget.MaxCost, budget.HasMaxTokens ? budget.MaxTokens.ToString(CultureInfo.InvariantCulture) : null, "budget");
+        }
+        catch (FormatException e)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, e.Message);
+        }
     }
 
     internal static RunResponse RunResponseFor(JobRecord job)

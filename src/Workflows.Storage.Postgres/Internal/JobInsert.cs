@@ -61,6 +61,8 @@ internal sealed class JobInsert
             .Time("lease_expires_at", job.LeaseExpiresAt)
             .Text("schedule_id", job.ScheduleId)
             .Time("scheduled_time", job.ScheduledTime)
+            .Text("budget", job.Budget?.ToJson())
+            .Uuid("rerun_of", job.RerunOf)
             .Text("notification", JobNotifications.Format(job.Id, job.LastSequence));
         EventColumns.Bind(insert.Parameters, prepared.Events);
         return new JobInsert(job, releaseKey, insert);

@@ -176,6 +176,16 @@ internal static class Schema
             PRIMARY KEY (org, schedule_id, scheduled_time)
         );
         """,
+
+        // 4: budgets. A job keeps the limits it started with (its own or its app's default) as JSON, null for none.
+        """
+        ALTER TABLE jobs ADD COLUMN budget text;
+        """,
+
+        // 5: reruns name the job they rerun (no foreign key: the original may be deleted by retention first).
+        """
+        ALTER TABLE jobs ADD COLUMN rerun_of uuid;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -32,7 +32,9 @@ internal static class JobRows
             .Set("$lease_owner", job.LeaseOwner)
             .Set("$lease_expires_at", UnixTime.ToMilliseconds(job.LeaseExpiresAt))
             .Set("$schedule_id", job.ScheduleId)
-            .Set("$scheduled_time", UnixTime.ToMilliseconds(job.ScheduledTime));
+            .Set("$scheduled_time", UnixTime.ToMilliseconds(job.ScheduledTime))
+            .Set("$budget", job.Budget?.ToJson())
+            .Set("$rerun_of", job.RerunOf is { } rerunOf ? JobIds.ToText(rerunOf) : null);
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

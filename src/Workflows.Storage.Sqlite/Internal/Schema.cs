@@ -187,6 +187,16 @@ internal static class Schema
             PRIMARY KEY (org, schedule_id, scheduled_time)
         ) WITHOUT ROWID;
         """,
+
+        // 8: budgets. A job keeps the limits it started with (its own or its app's default) as JSON, null for none.
+        """
+        ALTER TABLE jobs ADD COLUMN budget TEXT;
+        """,
+
+        // 9: reruns name the job they rerun.
+        """
+        ALTER TABLE jobs ADD COLUMN rerun_of TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

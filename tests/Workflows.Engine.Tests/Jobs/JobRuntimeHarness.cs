@@ -40,7 +40,7 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
         services.Configure<NodeOptions>(options => options.Id = NodeId);
         services.Configure<JobOptions>(options => configureJobs?.Invoke(options));
         services.Configure<AppCatalogOptions>(options => options.Watch = false);
-        services.AddBlock<EchoBlock>().AddBlock<FailBlock>().AddBlock<StandInOutputBlock>().AddBlock<GateBlock>().AddBlock<DelayBlock>();
+        services.AddBlock<EchoBlock>().AddBlock<FailBlock>().AddBlock<StandInOutputBlock>().AddBlock<GateBlock>().AddBlock<DelayBlock>().AddBlock<SpendBlock>();
         services.UseInMemoryStorage();
         services.AddWorkflowEngine();
         _provider = services.BuildServiceProvider();

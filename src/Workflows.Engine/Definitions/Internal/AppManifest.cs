@@ -9,12 +9,15 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
     /// <summary>The schedules it declares.</summary>
     public IReadOnlyList<ScheduleManifest.Entry> Schedules { get; init; } = [];
 
+    /// <summary>The default budget of its jobs (<c>budget:</c>), or null.</summary>
+    public Jobs.JobBudget? Budget { get; init; }
+
     /// <summary>The organisation of a folder app that names none.</summary>
     public const string DefaultOrganization = "default";
 
     private const int MaxIdLength = 200;
 
-    private static readonly string[] Keys = ["id", "name", "slug", "description", "org", "schedules"];
+    private static readonly string[] Keys = ["id", "name", "slug", "description", "org", "schedules", "budget"];
 
     /// <summary>Reads <c>app.yaml</c> text; <paramref name="folderName"/> is the default id.</summary>
     public static AppManifest Read(string file, string folderName, string text)
@@ -22,11 +25,12 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
         var root = YamlDocument.Load(file, text);
         var fields = new Dictionary<string, (string Value, int Line)>(StringComparer.Ordinal);
         YamlNode? schedules = null;
+        Jobs.JobBudget? budget = null;
         if (root is not null && !YamlDocument.IsNull(root))
         {
             if (root is not YamlMappingNode mapping)
             {
-                throw new DefinitionException(file, YamlDocument.LineOf(root), "expected a mapping (id, name, slug, description, org, schedules)");
+                throw new DefinitionException(file, YamlDocument.LineOf(root), "expected a mapping (id, name, slug, description, org, schedules, budget)");
             }
 
             foreach (var (keyNode, value) in mapping.Children)
@@ -40,6 +44,12 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
 
                 if (YamlDocument.IsNull(value))
                 {
+                    continue;
+                }
+
+                if (key == "budget")
+                {
+                    budget = ReadBudget(file, value);
                     continue;
                 }
 
@@ -66,7 +76,49 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
         return new AppManifest(id, org, Field("name") ?? id, Field("slug") ?? SlugOf(id), Field("description") ?? "")
         {
             Schedules = schedules is null ? [] : ScheduleManifest.Read(file, id, schedules),
+            Budget = budget,
         };
+    }
+
+    // budget: { maxCost: "0.50", maxTokens: 20000 }; a mistake names the field (budget.maxCost) and its line.
+    private static Jobs.JobBudget? ReadBudget(string file, YamlNode node)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            throw new DefinitionException(file, YamlDocument.LineOf(node), "budget: expected a mapping (maxCost, maxTokens)");
+        }
+
+        string? maxCost = null;
+        string? maxTokens = null;
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            var key = YamlDocument.KeyText(file, keyNode);
+            if (key is not ("maxCost" or "maxTokens"))
+            {
+                throw new DefinitionException(file, YamlDocument.LineOf(keyNode), $"budget: unknown key '{key}' (expected maxCost, maxTokens)");
+            }
+
+            var text = value is YamlScalarNode scalar
+                ? scalar.Value
+                : throw new DefinitionException(file, YamlDocument.LineOf(value), $"budget.{key}: expected a number");
+            if (key == "maxCost")
+            {
+                maxCost = text;
+            }
+            else
+            {
+                maxTokens = text;
+            }
+        }
+
+        try
+        {
+            return Jobs.JobBudget.Parse(maxCost, maxTokens, "budget");
+        }
+        catch (FormatException e)
+        {
+            throw new DefinitionException(file, YamlDocument.LineOf(node), e.Message);
+        }
     }
 
     /// <summary>Refuses ids that cannot travel in a URL path segment or a log line.</summary>

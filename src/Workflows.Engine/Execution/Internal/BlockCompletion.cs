@@ -17,6 +17,9 @@ internal enum BlockCompletionKind
     /// <summary>Ran past its timeout and was stopped; reported as failed, the reason is the whole message.</summary>
     TimedOut,
 
+    /// <summary>Not started: the job's budget was spent (<see cref="ISpendGate"/>); reported as failed, the reason is the whole message.</summary>
+    Refused,
+
     /// <summary>Stopped because the run was cancelled (by the caller or after another block failed).</summary>
     Cancelled,
 

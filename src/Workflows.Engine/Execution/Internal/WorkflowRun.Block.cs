@@ -30,6 +30,12 @@ internal sealed partial class WorkflowRun
         var runToken = _runCancellation!.Token;
         if (!context.IsResumed)
         {
+            if (_request.Spending?.Refuse(definition) is { } refusal)
+            {
+                // Checked before the start is reported: a refused block never starts.
+                return new BlockCompletion(i, BlockCompletionKind.Refused, null, refusal, null);
+            }
+
             await _observer.BlockStartedAsync(definition, _cancellationToken);
         }
 

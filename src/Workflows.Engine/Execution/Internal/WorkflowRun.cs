@@ -247,12 +247,12 @@ internal sealed partial class WorkflowRun
 
                 Resolve(i);
                 break;
-            case BlockCompletionKind.Failed or BlockCompletionKind.TimedOut:
+            case BlockCompletionKind.Failed or BlockCompletionKind.TimedOut or BlockCompletionKind.Refused:
                 _states[i] = BlockState.Failed;
                 if (_failure is null && _crash is null && !_cancellationToken.IsCancellationRequested)
                 {
                     _failedBlock = _plan.Blocks[i].Id;
-                    _failure = completion.Kind == BlockCompletionKind.TimedOut
+                    _failure = completion.Kind is BlockCompletionKind.TimedOut or BlockCompletionKind.Refused
                         ? completion.Reason
                         : $"block '{_failedBlock}' failed: {completion.Reason}";
                 }

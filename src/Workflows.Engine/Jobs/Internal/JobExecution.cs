@@ -21,7 +21,7 @@ namespace Workflows.Engine.Jobs.Internal;
 /// </remarks>
 internal sealed class JobExecution(
     IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null, NewJob? create = null, BlockRegistry? blocks = null)
-    : IExecutionObserver, IJobInbox
+    : IExecutionObserver, IJobInbox, ISpendGate
 {
     // Signals a block read, by block id: taken (marked consumed) in the commit of that block's completion.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _takenSignals = new(StringComparer.Ordinal);
@@ -39,6 +39,10 @@ internal sealed class JobExecution(
     private readonly bool _fromStart = job.LastSequence <= 1;
     private readonly List<JobPost> _posts = [];
     private decimal _cost;
+
+    // Under _order: what the job spent in all its attempts, for its budget (earlier attempts' spend seeded by the runner).
+    private decimal _spentCost;
+    private long _spentTokens;
 
     // Under _order: the job to store with the first commit, until that commit is made.
     private NewJob? _create = create;
@@ -74,6 +78,7 @@ internal sealed class JobExecution(
             Outputs = [new BlockOutput(block.Id, output)],
             Posts = result.Post is null ? [] : [NewPost(block.Id, "assistant", result.Post)],
             Cost = Billing.CostOf(result.Data),
+            Tokens = Billing.TokensOf(result.Data),
         });
     }
 
@@ -153,6 +158,31 @@ internal sealed class JobExecution(
         });
     }
 
+    /// <summary>
+    /// Records blocks a rerun reuses as completed (their <c>block_completed</c> events, without cost, and their outputs);
+    /// completes once durable.
+    /// </summary>
+    public Task ReuseAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> outputs, Guid? from)
+    {
+        var events = new List<JobEvent>();
+        var stored = new List<BlockOutput>();
+        foreach (var block in workflow.Blocks)
+        {
+            if (outputs.TryGetValue(block.Id, out var output))
+            {
+                events.Add(Event(JobEventTypes.BlockCompleted, block) with
+                {
+                    Output = output,
+                    Duration = TimeSpan.Zero,
+                    Text = $"reused the output of job {from}",
+                });
+                stored.Add(new BlockOutput(block.Id, output));
+            }
+        }
+
+        return Submit(new Change(events) { Outputs = stored });
+    }
+
     /// <summary>Marks a waiting job running again (<c>job_resumed</c>); completes once durable.</summary>
     public Task ResumeAsync() =>
         Submit(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobResumed, StoredTime.Now(time))]) { State = JobState.Running });
@@ -223,6 +253,30 @@ internal sealed class JobExecution(
         }
     }
 
+    /// <summary>Adds what earlier attempts of the job spent (read from its stored events) to what its budget counts.</summary>
+    public void AddEarlierSpend(decimal cost, long tokens)
+    {
+        lock (_order)
+        {
+            _spentCost += cost;
+            _spentTokens += tokens;
+        }
+    }
+
+    /// <inheritdoc />
+    public string? Refuse(BlockDefinition block)
+    {
+        if (Job.Budget is not { } budget)
+        {
+            return null;
+        }
+
+        lock (_order)
+        {
+            return budget.Refusal(_spentCost, _spentTokens, block.Id);
+        }
+    }
+
     /// <summary>Waits until every queued commit is durable (or throws the error of the last one).</summary>
     public Task DrainAsync()
     {
@@ -285,6 +339,8 @@ internal sealed class JobExecution(
             batch.Posts.AddRange(change.Posts);
             _posts.AddRange(change.Posts);
             _cost += change.Cost;
+            _spentCost += change.Cost;
+            _spentTokens += change.Tokens;
             // The store leaves a column unchanged when its value is null, so the latest set value is the merged one.
             batch.State = change.State ?? batch.State;
             batch.StartedAt = change.StartedAt ?? batch.StartedAt;
@@ -446,6 +502,7 @@ internal sealed class JobExecution(
         public JsonNode? Result { get; init; }
         public string? Error { get; init; }
         public decimal Cost { get; init; }
+        public long Tokens { get; init; }
         public Func<JobRecord, string>? Callback { get; init; }
     }
 }

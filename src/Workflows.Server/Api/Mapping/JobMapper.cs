@@ -24,6 +24,7 @@ internal static class JobMapper
             CallbackUrl = job.CallbackUrl ?? "",
             ParentJobId = job.ParentJobId?.ToString() ?? "",
             ScheduleId = job.ScheduleId ?? "",
+            RerunOf = job.RerunOf?.ToString() ?? "",
         };
         if (job.ScheduledTime is { } scheduled)
         {

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+
+namespace Workflows.Engine.Jobs;
+
+// Rerunning a job: a new job of the same app and workflow, started as any other (limits, budget, events), that names
+// the job it reruns.
+public sealed partial class JobService
+{
+    /// <summary>
+    /// Starts a new job of <paramref name="original"/>'s app and workflow with its launch variables overlaid by
+    /// <paramref name="variables"/> (top-level keys replaced) and its budget, with <see cref="JobRecord.RerunOf"/> set.
+    /// With <paramref name="fromBlock"/>, the blocks that completed in the original before that block started keep
+    /// their stored outputs (recorded as completed in the new job without running); it and every other block run again.
+    /// Does not wait for it.
+    /// </summary>
+    public async Task<JobRecord> RerunAsync(
+        JobRecord original, JsonObject? variables, string createdBy, CancellationToken cancellationToken, string? fromBlock = null)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        var reused = string.IsNullOrEmpty(fromBlock) ? null : await ReusableOutputsAsync(original, fromBlock, cancellationToken);
+        var merged = original.Variables.DeepClone().AsObject();
+        foreach (var (name, value) in variables ?? [])
+        {
+            merged[name] = value?.DeepClone();
+        }
+
+        return await StartAsync(
+            new StartJobRequest
+            {
+                OrganizationId = original.OrganizationId,
+                AppId = original.AppId,
+                Workflow = original.Workflow,
+                Variables = merged,
+                CreatedBy = createdBy,
+                Budget = original.Budget,
+                RerunOf = original.Id,
+                ReusedOutputs = reused,
+            },
+            cancellationToken);
+    }
+
+    // The outputs of the blocks that completed before fromBlock first started (all completed ones when it never did).
+    private async Task<IReadOnlyDictionary<string, JsonNode?>> ReusableOutputsAsync(
+        JobRecord original, string fromBlock, CancellationToken cancellationToken)
+    {
+        var workflow = catalog.GetApp(original.OrganizationId, original.AppId)?.Workflows.GetValueOrDefault(original.Workflow)
+            ?? throw new EngineException(EngineErrorKind.NotFound, $"workflow '{original.Workflow}' of app '{original.AppId}' no longer exists");
+        if (!workflow.Blocks.Any(b => b.Id == fromBlock))
+        {
+            throw new EngineException(
+                EngineErrorKind.InvalidArgument,
+                $"fromBlock: workflow '{workflow.Name}' has no block '{fromBlock}' (blocks: {string.Join(", ", workflow.Blocks.Select(b => b.Id))})");
+        }
+
+        var completed = new List<string>();
+        long after = 0;
+        var stop = false;
+        while (!stop)
+        {
+            var batch = await store.GetEventsAsync(original.Id, after, 1000, cancellationToken);
+            foreach (var ev in batch)
+            {
+                if (ev.BlockId == fromBlock && ev.Type == JobEventTypes.BlockStarted)
+                {
+                    stop = true;
+                    break;
+                }
+
+                if (ev.Type == JobEventTypes.BlockCompleted && ev.BlockId is { } id && id != fromBlock)
+                {
+                    completed.Add(id);
+                }
+
+                after = ev.Sequence;
+            }
+
+            stop |= batch.Count < 1000;
+        }
+
+        var outputs = await store.GetOutputsAsync(original.Id, cancellationToken);
+        var reused = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var id in completed)
+        {
+            if (outputs.TryGetValue(id, out var output) && workflow.Blocks.Any(b => b.Id == id))
+            {
+                reused[id] = output?.DeepClone();
+            }
+        }
+
+        return reused;
+    }
+}
