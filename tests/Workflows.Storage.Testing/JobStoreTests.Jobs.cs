@@ -38,6 +38,10 @@ public abstract partial class JobStoreTests
             ProgressUrl = "https://example.test/progress",
             IdempotencyKey = "key-ü",
             Dialect = "apps",
+            Budget = new JobBudget(0.5m, 20_000),
+            RerunOf = Guid.NewGuid(),
+            ScheduleId = "nightly",
+            ScheduledTime = StoreTestData.T0.AddMinutes(-1),
         };
         JobEvent[] events =
         [
