@@ -8,21 +8,26 @@ namespace Workflows.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<JobRecord>> ClaimJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JobRecord>> ClaimJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
+        ClaimAsync(JobSql.SelectClaimable, owner, now, lease, max, cancellationToken);
+
+    /// <summary>Leases to <paramref name="owner"/> up to <paramref name="max"/> jobs that <paramref name="select"/> finds free.</summary>
+    private Task<IReadOnlyList<JobRecord>> ClaimAsync(
+        string select, string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        return WriteAsync<(string, long, long, int), IReadOnlyList<JobRecord>>(
-            (owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max),
+        return WriteAsync<(string, string, long, long, int), IReadOnlyList<JobRecord>>(
+            (select, owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max),
             static (connection, request) =>
             {
-                var (owner, now, until, max) = request;
+                var (select, owner, now, until, max) = request;
                 var claimed = new List<JobRecord>();
                 if (max <= 0)
                 {
                     return claimed;
                 }
                 var ids = new List<string>();
-                using (var reader = connection.Command(JobSql.SelectClaimable).Set("$now", now).Set("$limit", max).ExecuteReader())
+                using (var reader = connection.Command(select).Set("$now", now).Set("$limit", max).ExecuteReader())
                 {
                     while (reader.Read())
                     {

@@ -10,36 +10,8 @@ namespace Workflows.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<JobRecord>> ClaimDueJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        return WriteAsync<(string, long, long, int), IReadOnlyList<JobRecord>>(
-            (owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max),
-            static (connection, request) =>
-            {
-                var (owner, now, until, max) = request;
-                var claimed = new List<JobRecord>();
-                if (max <= 0)
-                {
-                    return claimed;
-                }
-                var ids = new List<string>();
-                using (var reader = connection.Command(JobSql.SelectDue).Set("$now", now).Set("$limit", max).ExecuteReader())
-                {
-                    while (reader.Read())
-                    {
-                        ids.Add(reader.GetString(0));
-                    }
-                }
-                foreach (var id in ids)
-                {
-                    claimed.AddRange(connection.Command(JobSql.TakeLease)
-                        .Set("$id", id).Set("$owner", owner).Set("$until", until).ReadAll(Map.ReadJob));
-                }
-                return claimed;
-            },
-            cancellationToken);
-    }
+    public Task<IReadOnlyList<JobRecord>> ClaimDueJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
+        ClaimAsync(JobSql.SelectDue, owner, now, lease, max, cancellationToken);
 
     /// <inheritdoc />
     public Task<JobRecord?> RequestCancelAsync(Guid jobId, string reason, CancellationToken cancellationToken)
