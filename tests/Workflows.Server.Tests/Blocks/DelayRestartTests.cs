@@ -1,10 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Contracts.V1;
-using Workflows.Security;
 using Workflows.Server.Tests.Infrastructure;
 
 namespace Workflows.Server.Tests.Blocks;
@@ -23,20 +18,7 @@ public sealed class DelayRestartTests : IAsyncLifetime
 
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "wf-delay-" + Guid.NewGuid().ToString("N"));
 
-    private string AppsDir => Path.Combine(_dataDir, "apps");
-
-    public Task InitializeAsync()
-    {
-        var source = Path.Combine(AppContext.BaseDirectory, "TestApps", "sleepy");
-        var target = Path.Combine(AppsDir, "sleepy");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(source))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
@@ -57,7 +39,7 @@ public sealed class DelayRestartTests : IAsyncLifetime
     {
         string jobId;
         DateTimeOffset waitStarted;
-        await using (var first = await Server.StartAsync(_dataDir, AppsDir))
+        await using (var first = await WaitServer.StartAsync(_dataDir))
         {
             var run = await first.Client.RunAsync(
                 new RunRequest { AppId = "sleepy", Wait = Duration.FromTimeSpan(TimeSpan.Zero) }, first.Auth, JobHelpers.Deadline());
@@ -73,7 +55,7 @@ public sealed class DelayRestartTests : IAsyncLifetime
         }
 
         var restartedAt = DateTimeOffset.UtcNow;
-        await using var second = await Server.StartAsync(_dataDir, AppsDir);
+        await using var second = await WaitServer.StartAsync(_dataDir);
         var events = await second.WatchToEndAsync(jobId);
         var job = (await second.Client.GetJobAsync(new GetJobRequest { JobId = jobId }, second.Auth, JobHelpers.Deadline())).Job;
 
@@ -104,66 +86,5 @@ public sealed class DelayRestartTests : IAsyncLifetime
         var resumed = events.FindIndex(e => e.Type == "job_resumed");
         Assert.True(events.FindIndex(e => e.Type == "block_completed" && e.BlockId == "before") < resumed);
         Assert.True(events.FindIndex(e => e.Type == "block_completed" && e.BlockId == "wait") > resumed);
-    }
-
-    /// <summary>One server process on the shared data dir, built the way <see cref="ServerFixture"/> builds it.</summary>
-    private sealed class Server : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly GrpcChannel _channel;
-
-        private Server(WebApplication app, string grpcUrl)
-        {
-            _app = app;
-            _channel = GrpcChannel.ForAddress(grpcUrl);
-            var token = app.Services.GetRequiredService<TokenIssuer>().Create("default", "admin", "Workflow", TimeSpan.FromHours(1), []).Token;
-            Auth = ServerFixture.Bearer(token);
-            Client = new WorkflowService.WorkflowServiceClient(_channel);
-        }
-
-        public WorkflowService.WorkflowServiceClient Client { get; }
-
-        public Metadata Auth { get; }
-
-        public static async Task<Server> StartAsync(string dataDir, string appsDir)
-        {
-            var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
-            var app = TestHost.Build($"http://127.0.0.1:{FreePort.Next()}", grpcUrl, dataDir, appsDir, []);
-            await app.StartAsync();
-            return new Server(app, grpcUrl);
-        }
-
-        public async Task<JobEvent> WatchUntilAsync(string jobId, Func<JobEvent, bool> predicate)
-        {
-            using var call = Client.WatchJob(new WatchJobRequest { JobId = jobId }, Auth, JobHelpers.Deadline());
-            while (await call.ResponseStream.MoveNext(CancellationToken.None))
-            {
-                if (predicate(call.ResponseStream.Current.Event))
-                {
-                    return call.ResponseStream.Current.Event;
-                }
-            }
-
-            throw new InvalidOperationException("the job ended before the awaited event");
-        }
-
-        public async Task<List<JobEvent>> WatchToEndAsync(string jobId)
-        {
-            using var call = Client.WatchJob(new WatchJobRequest { JobId = jobId }, Auth, JobHelpers.Deadline());
-            var events = new List<JobEvent>();
-            while (await call.ResponseStream.MoveNext(CancellationToken.None))
-            {
-                events.Add(call.ResponseStream.Current.Event);
-            }
-
-            return events;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _channel.Dispose();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }

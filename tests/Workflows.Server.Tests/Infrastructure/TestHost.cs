@@ -42,8 +42,11 @@ public static class TestHost
     public static void CopyApps(string appsDir)
     {
         CopyDirectory(Path.Combine(ServerFixture.RepoRoot(), "apps"), appsDir);
-        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "TestApps"), appsDir);
+        CopyTestApps(appsDir);
     }
+
+    /// <summary>Copies the test apps (not the repo's samples) into <paramref name="appsDir"/>.</summary>
+    public static void CopyTestApps(string appsDir) => CopyDirectory(Path.Combine(AppContext.BaseDirectory, "TestApps"), appsDir);
 
     private static void CopyDirectory(string from, string to)
     {

@@ -4,13 +4,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Contracts.V1;
 using Workflows.Security;
-using Workflows.Server.Tests.Infrastructure;
 
-namespace Workflows.Server.Tests.Waits;
+namespace Workflows.Server.Tests.Infrastructure;
 
 /// <summary>
 /// One in-process server on a data dir the test owns, so the test can stop it and start another on the same data
-/// (a restart while jobs wait). Apps: the test apps.
+/// (a restart while jobs wait or delay). Apps: the test apps.
 /// </summary>
 internal sealed class WaitServer : IAsyncDisposable
 {
@@ -42,12 +41,7 @@ internal sealed class WaitServer : IAsyncDisposable
         var appsDir = Path.Combine(dataDir, "apps");
         if (!Directory.Exists(appsDir))
         {
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "TestApps"), "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(appsDir, Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "TestApps"), file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
+            TestHost.CopyTestApps(appsDir);
         }
 
         var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
