@@ -103,7 +103,7 @@ internal static class Settings
         services.Configure<FileStoreOptions>(o => o.RootPath = Path.Combine(paths.DataDir, "files"));
         Bind<FileStoreOptions>(services, FileStoreOptions.SectionName, (o, p) =>
         {
-            p.Positive(o.MaxFileBytes);
+            // MaxFileBytes and RootPath are checked where the file store is registered (AddWorkflowFiles).
             p.Positive(o.FetchTimeout);
             p.Require(o.PublicBaseUrl is null or "" || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), nameof(o.PublicBaseUrl),
                 "must be an absolute URL");
