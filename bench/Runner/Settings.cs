@@ -73,10 +73,12 @@ internal sealed record Settings
                 "--tmpfs" => settings with { TempRoot = "/dev/shm", Mode = settings.Mode + ", data on tmpfs" },
                 "--only" => settings with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--artifacts" => settings with { Artifacts = Path.GetFullPath(Next()) },
+                "--waiting" => settings with { WaitingJobs = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--timers" => settings with { Timers = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--nodes" => settings with { Nodes = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] },
                 "--trace" => settings with { TraceDir = Path.GetFullPath(Next()) },
                 "--out" => settings with { OutDir = Path.GetFullPath(Next()) },
-                _ => throw new ArgumentException($"unknown option {args[i]} (use --seconds N, --warmup N, --runs N, --concurrency 16,64, --only run,watch, --tmpfs, --quick, --smoke, --out DIR, --trace DIR, --nodes 1,2,3)"),
+                _ => throw new ArgumentException($"unknown option {args[i]} (use --seconds N, --warmup N, --runs N, --concurrency 16,64, --only run,watch, --tmpfs, --quick, --smoke, --out DIR, --trace DIR, --nodes 1,2,3, --waiting N, --timers N)"),
             };
             if (args[i] == "--seconds")
             {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
+using Workflows.Engine.Definitions;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Execution;
 using Workflows.Engine.Files;
@@ -36,6 +37,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<JobEventHub>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobService>();
+        services.TryAddSingleton<WorkflowVersions>();
         services.TryAddSingleton<DeliveryService>();
         services.TryAddSingleton<IChildJobRunner, Jobs.Internal.ChildJobRunner>();
         services.TryAddSingleton<Schedules.ScheduleSignal>();

@@ -31,4 +31,20 @@ public sealed partial class PostgresStore
     /// <inheritdoc />
     public Task<bool> DeleteAppAsync(string organizationId, string appId, CancellationToken cancellationToken) =>
         WriteAsync((organizationId, appId), AppRows.DeleteAsync, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveDefinitionAsync(string hash, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hash);
+        ArgumentNullException.ThrowIfNull(source);
+        return WriteAsync((hash, source, now), AppRows.InsertDefinitionAsync, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetDefinitionAsync(string hash, CancellationToken cancellationToken) =>
+        ReadAsync(
+            Sql.SelectDefinition,
+            parameters => parameters.Text("hash", hash),
+            static (reader, ct) => Rows.ReadFirstAsync(reader, r => r.GetString(0), ct),
+            cancellationToken);
 }

@@ -45,10 +45,11 @@ public static class RowMapper<TColumns>
         ScheduledTime = GetNullableTime(reader, 24),
         Budget = JobBudget.FromJson(GetNullableString(reader, 25)),
         RerunOf = reader.IsDBNull(26) ? null : TColumns.GetId(reader, 26),
-        WakeAt = GetNullableTime(reader, 27),
-        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 28)),
-        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(29)),
-        CancelRequested = GetNullableString(reader, 30),
+        DefinitionHash = GetNullableString(reader, 27),
+        WakeAt = GetNullableTime(reader, 28),
+        WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 29)),
+        RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(30)),
+        CancelRequested = GetNullableString(reader, 31),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>

@@ -10,7 +10,7 @@ public sealed class StoreSql
     public const string InsertJobColumns =
         "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
         "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
-        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at, schedule_id, scheduled_time, budget, rerun_of";
+        "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at, schedule_id, scheduled_time, budget, rerun_of, definition_hash";
 
     /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
     public const string JobColumns = InsertJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested";
@@ -79,6 +79,10 @@ public sealed class StoreSql
         DeleteApp = $"DELETE FROM apps WHERE org = {P("org")} AND id = {P("id")}";
         SelectApp = $"SELECT {AppColumns} FROM apps WHERE org = {P("org")} AND id = {P("id")}";
         ListApps = $"SELECT {AppColumns} FROM apps ORDER BY org, id";
+        InsertDefinition =
+            $"INSERT INTO definitions (hash, source, created_at) VALUES ({P("hash")}, {P("source")}, {P("created_at")}) " +
+            "ON CONFLICT (hash) DO NOTHING";
+        SelectDefinition = $"SELECT source FROM definitions WHERE hash = {P("hash")}";
 
         const string LastTick = "(SELECT MAX(r.scheduled_time) FROM schedule_runs r WHERE r.org = s.org AND r.schedule_id = s.id)";
         UpsertSchedule =
@@ -152,6 +156,12 @@ public sealed class StoreSql
 
     /// <summary>An app by <c>org</c> and <c>id</c>.</summary>
     public string SelectApp { get; }
+
+    /// <summary>Stores a workflow definition by <c>hash</c> unless that hash is stored already.</summary>
+    public string InsertDefinition { get; }
+
+    /// <summary>A workflow definition's source by <c>hash</c>.</summary>
+    public string SelectDefinition { get; }
 
     /// <summary>Every app.</summary>
     public string ListApps { get; }

@@ -30,4 +30,19 @@ public sealed partial class SqliteStore
     /// <inheritdoc />
     public Task<bool> DeleteAppAsync(string organizationId, string appId, CancellationToken cancellationToken) =>
         WriteAsync((organizationId, appId), AppRows.Delete, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveDefinitionAsync(string hash, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hash);
+        ArgumentNullException.ThrowIfNull(source);
+        return WriteAsync((hash, source, UnixTime.ToMilliseconds(now)), AppRows.InsertDefinition, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetDefinitionAsync(string hash, CancellationToken cancellationToken) =>
+        ReadAsync<string, string?>(
+            hash,
+            static (connection, hash) => connection.Command(Sql.SelectDefinition).Set("$hash", hash).ReadFirst(reader => reader.GetString(0)),
+            cancellationToken);
 }

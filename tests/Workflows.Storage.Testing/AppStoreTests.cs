@@ -99,6 +99,31 @@ public abstract class AppStoreTests : IAsyncLifetime
         AssertAppEqual(app, await Store.GetAppAsync(app.OrganizationId, app.Id, Ct));
     }
 
+    [Fact]
+    public async Task SaveDefinition_ThenGet_RoundTripsTheSourceAndSurvivesReopen()
+    {
+        const string source = "name: Ünïcode ✓\nblocks:\n  - { id: a, type: template, text: \"x\" }\n";
+
+        await Store.SaveDefinitionAsync("hash-1", source, StoreTestData.T0, Ct);
+        await DisposeStoreAsync();
+        _store = await ReopenStoreAsync();
+
+        Assert.Equal(source, await Store.GetDefinitionAsync("hash-1", Ct));
+        Assert.Null(await Store.GetDefinitionAsync("hash-2", Ct));
+    }
+
+    [Fact]
+    public async Task SaveDefinition_SameHashAgain_KeepsTheFirstAndDoesNotThrow()
+    {
+        await Store.SaveDefinitionAsync("hash-1", "first", StoreTestData.T0, Ct);
+
+        await Store.SaveDefinitionAsync("hash-1", "first", StoreTestData.T0.AddHours(1), Ct);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Store.SaveDefinitionAsync("hash-2", "second", StoreTestData.T0, Ct)));
+
+        Assert.Equal("first", await Store.GetDefinitionAsync("hash-1", Ct));
+        Assert.Equal("second", await Store.GetDefinitionAsync("hash-2", Ct));
+    }
+
     private static void AssertAppEqual(StoredApp expected, StoredApp? actual)
     {
         Assert.NotNull(actual);

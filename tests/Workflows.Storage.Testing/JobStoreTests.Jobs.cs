@@ -40,6 +40,7 @@ public abstract partial class JobStoreTests
             Dialect = "apps",
             Budget = new JobBudget(0.5m, 20_000),
             RerunOf = Guid.NewGuid(),
+            DefinitionHash = new string('a', 64),
             ScheduleId = "nightly",
             ScheduledTime = StoreTestData.T0.AddMinutes(-1),
         };

@@ -87,6 +87,12 @@ public sealed record JobRecord
     public Guid? RerunOf { get; init; }
 
     /// <summary>
+    /// The content hash of the workflow definition the job started with (its source is stored under it), or null for a
+    /// job stored before definitions were kept. A job runs that definition to the end, whatever happens to its app.
+    /// </summary>
+    public string? DefinitionHash { get; init; }
+
+    /// <summary>
     /// Not stored: outputs a rerun from a block reuses from <see cref="RerunOf"/>; the run records them as completed
     /// blocks in its first commit (from then on they are stored outputs like any other). Null otherwise.
     /// </summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Definitions;
 using Workflows.Engine.Execution;
 using Workflows.Engine.Jobs.Internal;
 using Workflows.Engine.Storage;
@@ -26,7 +27,8 @@ public sealed partial class JobRunner(
     ILogger<JobRunner> logger,
     IEnumerable<IJobRunListener> listeners,
     ClusterNode node,
-    JobWakeSchedule wakes) : IAsyncDisposable
+    JobWakeSchedule wakes,
+    WorkflowVersions versions) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
@@ -174,7 +176,18 @@ public sealed partial class JobRunner(
         }
 
         var app = catalog.GetApp(job.OrganizationId, job.AppId);
-        var workflow = app?.Workflows.GetValueOrDefault(job.Workflow);
+        WorkflowDefinition? workflow;
+        try
+        {
+            // The definition the job started with, whatever its app looks like now.
+            workflow = await versions.ForJobAsync(job, app, CancellationToken.None);
+        }
+        catch (DefinitionException ex)
+        {
+            await execution.FinishAsync(JobState.Failed, null, $"the workflow definition the job started with no longer loads: {ex.Message}", payloads);
+            return;
+        }
+
         var resumed = job.State is JobState.Running or JobState.Waiting;
         if (job.State == JobState.Waiting)
         {

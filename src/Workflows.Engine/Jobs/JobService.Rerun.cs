@@ -17,7 +17,10 @@ public sealed partial class JobService
         JobRecord original, JsonObject? variables, string createdBy, CancellationToken cancellationToken, string? fromBlock = null)
     {
         ArgumentNullException.ThrowIfNull(original);
-        var reused = string.IsNullOrEmpty(fromBlock) ? null : await ReusableOutputsAsync(original, fromBlock, cancellationToken);
+        // The definition the original ran, not the app's current one: a rerun repeats what was run.
+        var workflow = await versions.ForJobAsync(original, catalog.GetApp(original.OrganizationId, original.AppId), cancellationToken)
+            ?? throw new EngineException(EngineErrorKind.NotFound, $"workflow '{original.Workflow}' of app '{original.AppId}' no longer exists");
+        var reused = string.IsNullOrEmpty(fromBlock) ? null : await ReusableOutputsAsync(original, workflow, fromBlock, cancellationToken);
         var merged = original.Variables.DeepClone().AsObject();
         foreach (var (name, value) in variables ?? [])
         {
@@ -35,16 +38,15 @@ public sealed partial class JobService
                 Budget = original.Budget,
                 RerunOf = original.Id,
                 ReusedOutputs = reused,
+                Definition = workflow,
             },
             cancellationToken);
     }
 
     // The outputs of the blocks that completed before fromBlock first started (all completed ones when it never did).
     private async Task<IReadOnlyDictionary<string, JsonNode?>> ReusableOutputsAsync(
-        JobRecord original, string fromBlock, CancellationToken cancellationToken)
+        JobRecord original, Definitions.WorkflowDefinition workflow, string fromBlock, CancellationToken cancellationToken)
     {
-        var workflow = catalog.GetApp(original.OrganizationId, original.AppId)?.Workflows.GetValueOrDefault(original.Workflow)
-            ?? throw new EngineException(EngineErrorKind.NotFound, $"workflow '{original.Workflow}' of app '{original.AppId}' no longer exists");
         if (!workflow.Blocks.Any(b => b.Id == fromBlock))
         {
             throw new EngineException(

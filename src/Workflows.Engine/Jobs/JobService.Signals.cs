@@ -32,7 +32,7 @@ public sealed partial class JobService
             throw new EngineException(EngineErrorKind.InvalidArgument, "signal: a name is required");
         }
 
-        var workflow = catalog.GetApp(job.OrganizationId, job.AppId)?.Workflows.GetValueOrDefault(job.Workflow)
+        var workflow = await versions.ForJobAsync(job, catalog.GetApp(job.OrganizationId, job.AppId), cancellationToken)
             ?? throw new EngineException(EngineErrorKind.FailedPrecondition, $"workflow '{job.Workflow}' of app '{job.AppId}' no longer exists");
         var receivers = new List<(BlockDefinition Block, ISignalReceiver Receiver)>();
         var names = new SortedSet<string>(StringComparer.Ordinal);

@@ -39,7 +39,7 @@ public sealed partial class JobService
 
         var app = catalog.GetApp(request.OrganizationId, request.AppId)
             ?? throw new EngineException(EngineErrorKind.NotFound, $"app '{request.AppId}' not found");
-        var workflow = FindWorkflow(app, request.Workflow);
+        var workflow = request.Definition ?? FindWorkflow(app, request.Workflow);
         var key = NullIfEmpty(request.IdempotencyKey);
         if (key is null)
         {
@@ -96,6 +96,8 @@ public sealed partial class JobService
                 throw new EngineException(EngineErrorKind.InvalidArgument, ex.Message);
             }
 
+            // Stored before the job that names it, so a job never names a definition the store lacks.
+            var definitionHash = await versions.StoreAsync(workflow, cancellationToken);
             var now = StoredTime.Now(time);
             var key = NullIfEmpty(request.IdempotencyKey);
             var job = new JobRecord
@@ -121,6 +123,7 @@ public sealed partial class JobService
                 ScheduledTime = request.ScheduledTime is { } scheduled ? StoredTime.Of(scheduled) : null,
                 Budget = request.Budget ?? app.Budget,
                 RerunOf = request.RerunOf,
+                DefinitionHash = definitionHash,
                 ReusedOutputs = request.ReusedOutputs,
                 LeaseOwner = node.Id,
                 LeaseExpiresAt = now + node.LeaseDuration,

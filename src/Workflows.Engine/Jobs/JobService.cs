@@ -24,7 +24,8 @@ public sealed partial class JobService(
     ICallbackPayloadFactory payloads,
     ClusterNode node,
     Blocks.BlockRegistry blocks,
-    JobWakeSchedule wakes)
+    JobWakeSchedule wakes,
+    WorkflowVersions versions)
 {
     private const int ReplayBatch = 500;
 

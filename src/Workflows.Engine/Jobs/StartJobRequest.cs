@@ -49,4 +49,10 @@ public sealed record StartJobRequest
 
     /// <summary>Outputs of blocks recorded as completed in the new job without running (a rerun from a block), or null.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>? ReusedOutputs { get; init; }
+
+    /// <summary>
+    /// The definition to run instead of the app's current one for <see cref="Workflow"/> (a rerun runs the definition
+    /// its original started with), or null.
+    /// </summary>
+    public Definitions.WorkflowDefinition? Definition { get; init; }
 }

@@ -1,6 +1,9 @@
 namespace Workflows.Engine.Storage;
 
-/// <summary>Apps put through the API (apps from the apps folder are not stored here).</summary>
+/// <summary>
+/// Apps put through the API (apps from the apps folder are not stored here), and the workflow definitions jobs started
+/// with, by content hash: a job keeps running the definition it started with whatever happens to its app afterwards.
+/// </summary>
 public interface IAppStore
 {
     /// <summary>Creates or replaces an app.</summary>
@@ -14,6 +17,15 @@ public interface IAppStore
 
     /// <summary>Deletes an app; false when there was none.</summary>
     Task<bool> DeleteAppAsync(string organizationId, string appId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a workflow definition's source under its content hash; storing a hash that is there already changes
+    /// nothing (the same hash is the same text). Definitions are never changed or deleted while a job names them.
+    /// </summary>
+    Task SaveDefinitionAsync(string hash, string source, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The source stored under <paramref name="hash"/>, or null.</summary>
+    Task<string?> GetDefinitionAsync(string hash, CancellationToken cancellationToken);
 }
 
 /// <summary>An app as the API stores it: its manifest fields and its workflow sources.</summary>

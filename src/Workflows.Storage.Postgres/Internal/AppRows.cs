@@ -37,4 +37,14 @@ internal static class AppRows
         await session.ExecuteAsync(batch);
         return command.RecordsAffected > 0;
     }
+
+    public static async Task<bool> InsertDefinitionAsync(WriteSession session, (string Hash, string Source, DateTimeOffset CreatedAt) definition)
+    {
+        await using var batch = session.CreateBatch();
+        var command = new NpgsqlBatchCommand(PostgresColumns.Sql.InsertDefinition);
+        command.Parameters.Text("hash", definition.Hash).Text("source", definition.Source).Time("created_at", definition.CreatedAt);
+        batch.BatchCommands.Add(command);
+        await session.ExecuteAsync(batch);
+        return command.RecordsAffected > 0;
+    }
 }

@@ -63,6 +63,7 @@ internal sealed class JobInsert
             .Time("scheduled_time", job.ScheduledTime)
             .Text("budget", job.Budget?.ToJson())
             .Uuid("rerun_of", job.RerunOf)
+            .Text("definition_hash", job.DefinitionHash)
             .Text("notification", JobNotifications.Format(job.Id, job.LastSequence));
         EventColumns.Bind(insert.Parameters, prepared.Events);
         return new JobInsert(job, releaseKey, insert);

@@ -186,6 +186,16 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN rerun_of uuid;
         """,
+
+        // 6: a job keeps the workflow definition it started with: sources by content hash, named by the job.
+        """
+        CREATE TABLE definitions (
+            hash       text        PRIMARY KEY,
+            source     text        NOT NULL,
+            created_at timestamptz NOT NULL
+        );
+        ALTER TABLE jobs ADD COLUMN definition_hash text;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -21,4 +21,11 @@ internal static class AppRows
 
     public static bool Delete(CachedConnection connection, (string OrganizationId, string AppId) key) =>
         connection.Command(SqliteColumns.Sql.DeleteApp).Set("$org", key.OrganizationId).Set("$id", key.AppId).ExecuteNonQuery() > 0;
+
+    public static bool InsertDefinition(CachedConnection connection, (string Hash, string Source, long CreatedAt) definition) =>
+        connection.Command(SqliteColumns.Sql.InsertDefinition)
+            .Set("$hash", definition.Hash)
+            .Set("$source", definition.Source)
+            .Set("$created_at", definition.CreatedAt)
+            .ExecuteNonQuery() > 0;
 }

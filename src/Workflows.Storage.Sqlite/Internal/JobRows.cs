@@ -34,7 +34,8 @@ internal static class JobRows
             .Set("$schedule_id", job.ScheduleId)
             .Set("$scheduled_time", UnixTime.ToMilliseconds(job.ScheduledTime))
             .Set("$budget", job.Budget?.ToJson())
-            .Set("$rerun_of", job.RerunOf is { } rerunOf ? JobIds.ToText(rerunOf) : null);
+            .Set("$rerun_of", job.RerunOf is { } rerunOf ? JobIds.ToText(rerunOf) : null)
+            .Set("$definition_hash", job.DefinitionHash);
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

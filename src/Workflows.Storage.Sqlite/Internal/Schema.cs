@@ -197,6 +197,16 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN rerun_of TEXT;
         """,
+
+        // 10: a job keeps the workflow definition it started with: sources by content hash, named by the job.
+        """
+        CREATE TABLE definitions (
+            hash       TEXT    PRIMARY KEY,
+            source     TEXT    NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        ALTER TABLE jobs ADD COLUMN definition_hash TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

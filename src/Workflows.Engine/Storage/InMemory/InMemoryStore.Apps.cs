@@ -34,4 +34,16 @@ public sealed partial class InMemoryStore
     /// <inheritdoc />
     public Task<bool> DeleteAppAsync(string organizationId, string appId, CancellationToken cancellationToken) =>
         Locked((organizationId, appId), static (store, key) => store._apps.Remove(key), cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveDefinitionAsync(string hash, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hash);
+        ArgumentNullException.ThrowIfNull(source);
+        return Locked((hash, source), static (store, definition) => store._definitions.TryAdd(definition.hash, definition.source), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetDefinitionAsync(string hash, CancellationToken cancellationToken) =>
+        Locked(hash, static (store, hash) => store._definitions.GetValueOrDefault(hash), cancellationToken);
 }

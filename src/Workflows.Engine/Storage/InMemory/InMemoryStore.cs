@@ -18,6 +18,7 @@ public sealed partial class InMemoryStore : IJobStore, IAppStore, Schedules.ISch
     private readonly SortedDictionary<long, OutboxMessage> _outbox = [];
     private readonly Dictionary<string, DateTimeOffset> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string OrganizationId, string AppId), StoredApp> _apps = [];
+    private readonly Dictionary<string, string> _definitions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string OrganizationId, string Id), Schedules.ScheduleRecord> _schedules = [];
     private readonly Dictionary<(string OrganizationId, string ScheduleId), SortedList<DateTimeOffset, Schedules.ScheduleRun>> _scheduleRuns = [];
     private long _lastOutboxId;
