@@ -13,14 +13,14 @@ public sealed partial class SqliteStore
 
     /// <summary>Leases to <paramref name="owner"/> up to <paramref name="max"/> jobs that <paramref name="select"/> finds free.</summary>
     private Task<IReadOnlyList<JobRecord>> ClaimAsync(
-        string select, string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+        string select, string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken, bool resume = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        return WriteAsync<(string, string, long, long, int), IReadOnlyList<JobRecord>>(
-            (select, owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max),
+        return WriteAsync<(string, string, long, long, int, bool), IReadOnlyList<JobRecord>>(
+            (select, owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max, resume),
             static (connection, request) =>
             {
-                var (select, owner, now, until, max) = request;
+                var (select, owner, now, until, max, resume) = request;
                 var claimed = new List<JobRecord>();
                 if (max <= 0)
                 {
@@ -36,8 +36,23 @@ public sealed partial class SqliteStore
                 }
                 foreach (var id in ids)
                 {
-                    claimed.AddRange(connection.Command(JobSql.TakeLease)
-                        .Set("$id", id).Set("$owner", owner).Set("$until", until).ReadAll(RowMapper<SqliteColumns>.ReadJob));
+                    if (!resume)
+                    {
+                        claimed.AddRange(connection.Command(JobSql.TakeLease)
+                            .Set("$id", id).Set("$owner", owner).Set("$until", until).ReadAll(RowMapper<SqliteColumns>.ReadJob));
+                        continue;
+                    }
+
+                    var job = connection.Command(JobSql.TakeDue)
+                        .Set("$id", id).Set("$owner", owner).Set("$until", until).ReadFirst(RowMapper<SqliteColumns>.ReadJob);
+                    if (job is { State: JobState.Running })
+                    {
+                        JobWrites.InsertResumed(connection, id, job.LastSequence, now);
+                    }
+                    if (job is not null)
+                    {
+                        claimed.Add(job);
+                    }
                 }
                 return claimed;
             },

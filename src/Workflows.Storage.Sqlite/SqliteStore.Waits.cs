@@ -11,7 +11,7 @@ public sealed partial class SqliteStore
 {
     /// <inheritdoc />
     public Task<IReadOnlyList<JobRecord>> ClaimDueJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
-        ClaimAsync(JobSql.SelectDue, owner, now, lease, max, cancellationToken);
+        ClaimAsync(JobSql.SelectDue, owner, now, lease, max, cancellationToken, resume: true);
 
     /// <inheritdoc />
     public Task<JobRecord?> RequestCancelAsync(Guid jobId, string reason, CancellationToken cancellationToken)

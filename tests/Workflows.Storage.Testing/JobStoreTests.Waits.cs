@@ -36,7 +36,7 @@ public abstract partial class JobStoreTests
     };
 
     [Fact]
-    public async Task Wait_ReleasesLease_AndIsClaimedOnceWhenDue()
+    public async Task Wait_ReleasesLease_AndIsClaimedAndResumedOnceWhenDue()
     {
         var job = await RunningJobAsync();
         var wakeAt = StoreTestData.T0.AddSeconds(10);
@@ -53,16 +53,54 @@ public abstract partial class JobStoreTests
 
         var claimed = Assert.Single(await Store.ClaimDueJobsAsync("node-b", wakeAt, WaitLease, 10, Ct));
         Assert.Equal("node-b", claimed.LeaseOwner);
-        Assert.Equal(JobState.Waiting, claimed.State);
+        Assert.Equal(wakeAt + WaitLease, claimed.LeaseExpiresAt);
+        Assert.Equal(JobState.Running, claimed.State);
+        Assert.Equal(3, claimed.LastSequence);
+        Assert.Null(claimed.WakeAt);
+        Assert.Empty(claimed.WaitSignals);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), claimed.RunTime);
+        StoreAssert.JobEqual(claimed, await Store.GetJobAsync(job.Id, Ct));
+        var resumed = Assert.Single(await Store.GetEventsAsync(job.Id, 2, 10, Ct));
+        Assert.Equal(new JobEvent(job.Id, 3, JobEventTypes.JobResumed, wakeAt), resumed);
         Assert.Empty(await Store.ClaimDueJobsAsync("node-c", wakeAt, WaitLease, 10, Ct));
+        Assert.Empty(await Store.ClaimJobsAsync("node-c", wakeAt, WaitLease, 10, Ct));
         Assert.Equal([job.Id], await Store.RenewLeasesAsync("node-b", [job.Id], wakeAt, WaitLease, Ct));
 
-        await Store.CommitAsync(new JobCommit { JobId = job.Id, ExpectedSequence = 2, State = JobState.Running, LeaseOwner = "node-b" }, Ct);
-        var resumed = await Store.GetJobAsync(job.Id, Ct);
-        Assert.Equal(JobState.Running, resumed?.State);
-        Assert.Null(resumed?.WakeAt);
-        Assert.Empty(resumed!.WaitSignals);
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), resumed.RunTime);
+        // The claimer goes on from the resumed sequence.
+        await Store.CommitAsync(new JobCommit
+        {
+            JobId = job.Id,
+            ExpectedSequence = 3,
+            Events = [new JobEvent(job.Id, 4, JobEventTypes.JobSucceeded, wakeAt)],
+            State = JobState.Succeeded,
+            LeaseOwner = "node-b",
+        }, Ct);
+        Assert.Equal(JobState.Succeeded, (await Store.GetJobAsync(job.Id, Ct))?.State);
+    }
+
+    [Fact]
+    public async Task ClaimDue_ManyDueAtOnce_ResumesEachOnceWithGaplessEvents()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 25; i++)
+        {
+            var job = await RunningJobAsync();
+            await Store.CommitAsync(WaitCommit(job.Id, 1, StoreTestData.T0.AddSeconds(5), []), Ct);
+            ids.Add(job.Id);
+        }
+
+        var due = StoreTestData.T0.AddSeconds(5);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(n => Store.ClaimDueJobsAsync($"node-{n}", due, WaitLease, 10, Ct)));
+        var rest = await Store.ClaimDueJobsAsync("node-last", due, WaitLease, 100, Ct);
+
+        var claimed = claims.SelectMany(c => c).Concat(rest).ToList();
+        Assert.Equal(ids.Order(), claimed.Select(j => j.Id).Order());
+        foreach (var id in ids)
+        {
+            var events = await Store.GetEventsAsync(id, 0, 10, Ct);
+            Assert.Equal([1L, 2L, 3L], events.Select(e => e.Sequence));
+            Assert.Equal(JobEventTypes.JobResumed, events[^1].Type);
+        }
     }
 
     [Fact]
@@ -72,8 +110,11 @@ public abstract partial class JobStoreTests
         await Store.CommitAsync(WaitCommit(job.Id, 1, StoreTestData.T0, []), Ct);
         Assert.Single(await Store.ClaimDueJobsAsync("dies", StoreTestData.T0, WaitLease, 10, Ct));
 
+        // Resumed by the claim, it is a running job whose lease runs out: taken over as any such job, from its events.
         var later = StoreTestData.T0 + WaitLease;
-        Assert.Equal("node-b", Assert.Single(await Store.ClaimDueJobsAsync("node-b", later, WaitLease, 10, Ct)).LeaseOwner);
+        Assert.Empty(await Store.ClaimDueJobsAsync("node-b", later, WaitLease, 10, Ct));
+        var taken = Assert.Single(await Store.ClaimJobsAsync("node-b", later, WaitLease, 10, Ct));
+        Assert.Equal(("node-b", JobState.Running, 3L), (taken.LeaseOwner, taken.State, taken.LastSequence));
     }
 
     [Fact]
@@ -184,7 +225,10 @@ public abstract partial class JobStoreTests
         var requests = await Store.ListCancelRequestsAsync("node-a", Ct);
         Assert.Equal([new CancelRequest(running.Id, "stop")], requests);
         Assert.Empty(await Store.ListCancelRequestsAsync("node-b", Ct));
-        Assert.Equal(waiting.Id, Assert.Single(await Store.ClaimDueJobsAsync("node-b", StoreTestData.T0, WaitLease, 10, Ct)).Id);
+        var claimed = Assert.Single(await Store.ClaimDueJobsAsync("node-b", StoreTestData.T0, WaitLease, 10, Ct));
+        Assert.Equal(waiting.Id, claimed.Id);
+        // Not resumed: its runner ends it cancelled without running a block.
+        Assert.Equal((JobState.Waiting, 2L), (claimed.State, claimed.LastSequence));
     }
 
     [Fact]

@@ -42,11 +42,14 @@ public sealed partial class JobRunner(
     /// <summary>Per-organisation counts of running jobs, for the concurrent-jobs limit.</summary>
     internal RunningJobCounts Counts { get; } = new();
 
-    /// <summary>Starts running a stored job in the background; does nothing if it already runs here.</summary>
-    public void Start(JobRecord job) => Start(job, Counts.Acquire(job.OrganizationId));
+    /// <summary>
+    /// Starts running a stored job in the background; does nothing if it already runs here. <paramref name="resumedByClaim"/>
+    /// says the store resumed it from a wait as it was claimed (its job_resumed event is written already).
+    /// </summary>
+    public void Start(JobRecord job, bool resumedByClaim = false) => Start(job, Counts.Acquire(job.OrganizationId), null, resumedByClaim);
 
     /// <summary>Starts a job with a slot of its organisation's count taken beforehand; the runner owns the slot from here.</summary>
-    internal void Start(JobRecord job, RunningJobCounts.Slot slot) => Start(job, slot, null);
+    internal void Start(JobRecord job, RunningJobCounts.Slot slot) => Start(job, slot, null, false);
 
     /// <summary>
     /// Starts a job that is not stored yet: its first commit stores it (<see cref="JobCommit.Create"/>). Returns a task that
@@ -54,13 +57,13 @@ public sealed partial class JobRunner(
     /// <see cref="GetCompletion"/> gives it (which stops giving it once the run is over, possibly before the caller asks).
     /// </summary>
     internal (Task Stored, Task<JobRecord> Completion) StartNew(JobRecord job, IReadOnlyList<JobEvent> events, RunningJobCounts.Slot slot) =>
-        Start(job, slot, new NewJob(job, events)) is { } started
+        Start(job, slot, new NewJob(job, events), false) is { } started
             ? started
             : throw new InvalidOperationException($"job {job.Id} already runs");
 
-    private (Task Stored, Task<JobRecord> Completion)? Start(JobRecord job, RunningJobCounts.Slot slot, NewJob? create)
+    private (Task Stored, Task<JobRecord> Completion)? Start(JobRecord job, RunningJobCounts.Slot slot, NewJob? create, bool resumedByClaim)
     {
-        var running = new RunningJob(CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token), slot);
+        var running = new RunningJob(CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token), slot) { ResumedByClaim = resumedByClaim };
         if (!_running.TryAdd(job.Id, running))
         {
             running.Dispose();
@@ -197,7 +200,10 @@ public sealed partial class JobRunner(
         }
         else if (resumed)
         {
-            await execution.LogAsync("job resumed after a restart");
+            if (!running.ResumedByClaim)
+            {
+                await execution.LogAsync("job resumed after a restart");
+            }
         }
         else
         {
@@ -398,6 +404,7 @@ public sealed partial class JobRunner(
         public TaskCompletionSource<JobRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string? CancelReason { get; set; }
         public bool Abandoned { get; set; }
+        public bool ResumedByClaim { get; init; }
         public Task? Task { get; set; }
 
         public void Dispose()

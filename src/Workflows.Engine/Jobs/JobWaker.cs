@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Workflows.Engine.Jobs.Internal;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Engine.Jobs;
@@ -12,6 +13,7 @@ namespace Workflows.Engine.Jobs;
 public sealed partial class JobWaker(
     IJobStore store,
     JobRunner runner,
+    JobEventHub hub,
     ClusterNode node,
     JobWakeSchedule schedule,
     TimeProvider time,
@@ -20,7 +22,9 @@ public sealed partial class JobWaker(
     /// <summary>The longest the store goes unpolled; cancel requests are checked as often.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    private const int Batch = 200;
+    // Jobs per claim (one store transaction), and at most this many claims before the claimed jobs start.
+    private const int Batch = 500;
+    private const int MaxBatchesPerPass = 40;
 
     /// <summary>One pass: carries out cancel requests of jobs running here, then starts every due waiting job; returns how many it started.</summary>
     public async Task<int> WakeAsync(CancellationToken cancellationToken)
@@ -33,23 +37,36 @@ public sealed partial class JobWaker(
             }
         }
 
-        var total = 0;
-        while (!runner.IsShuttingDown)
+        // Every due job is claimed, and so resumed by the store (job_resumed written in the claim's transaction), before
+        // any of them runs: thousands of timers due at once then resume in a few transactions, instead of each waiting
+        // behind the commits of the ones woken before it.
+        var claimed = new List<JobRecord>();
+        for (var batches = 0; batches < MaxBatchesPerPass && !runner.IsShuttingDown; batches++)
         {
-            var due = await store.ClaimDueJobsAsync(node.Id, time.GetUtcNow(), node.LeaseDuration, Batch, cancellationToken);
+            var now = StoredTime.Now(time);
+            var due = await store.ClaimDueJobsAsync(node.Id, now, node.LeaseDuration, Batch, cancellationToken);
             foreach (var job in due)
             {
-                runner.Start(job);
+                if (job.State == JobState.Running)
+                {
+                    hub.Publish([new JobEvent(job.Id, job.LastSequence, JobEventTypes.JobResumed, now)]);
+                }
             }
 
-            total += due.Count;
+            claimed.AddRange(due);
             if (due.Count < Batch)
             {
                 break;
             }
         }
 
-        return total;
+        foreach (var job in claimed)
+        {
+            // A job with a cancel request is still waiting: its runner ends it cancelled without running a block.
+            runner.Start(job, resumedByClaim: job.State == JobState.Running);
+        }
+
+        return claimed.Count;
     }
 
     /// <inheritdoc />

@@ -99,8 +99,11 @@ public interface IJobStore
     /// <summary>
     /// Takes over up to <paramref name="max"/> waiting jobs that are due — their <see cref="JobRecord.WakeAt"/> at or before
     /// <paramref name="now"/>, or a cancel request stored — and that no node holds, earliest due first: each gets
-    /// <paramref name="owner"/>'s lease until <paramref name="now"/> + <paramref name="lease"/> and stays waiting until its
-    /// runner commits <see cref="JobState.Running"/>. Several nodes claiming at once never get the same job.
+    /// <paramref name="owner"/>'s lease until <paramref name="now"/> + <paramref name="lease"/>. In the same transaction each
+    /// one without a cancel request is resumed: <see cref="JobState.Running"/>, its wait cleared, and a
+    /// <see cref="JobEventTypes.JobResumed"/> event at <paramref name="now"/> appended (so thousands of timers due at once
+    /// resume in a few transactions, not one each); one with a cancel request stays waiting, for its runner to end it.
+    /// Several nodes claiming at once never get the same job. Returns the claimed jobs as stored after the claim.
     /// </summary>
     Task<IReadOnlyList<JobRecord>> ClaimDueJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
 

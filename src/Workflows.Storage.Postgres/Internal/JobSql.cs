@@ -94,16 +94,25 @@ internal static class JobSql
 
     /// <summary>
     /// Waiting jobs that are due and that nobody holds, earliest first, leased to the claimer. A cancel request makes a
-    /// waiting job due (<see cref="RequestCancel"/>), so this stays one range of the jobs_due index.
+    /// waiting job due (<see cref="RequestCancel"/>), so this stays one range of the jobs_due index. Each job without a
+    /// cancel request is resumed by the same statement (running, wait cleared, a job_resumed event at @now).
     /// </summary>
     public const string ClaimDue =
         "WITH due AS (" +
         "SELECT id FROM jobs WHERE state = 6 AND wake_at <= @now " +
         "AND (lease_owner IS NULL OR lease_expires_at <= @now) " +
         "ORDER BY wake_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
-        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = @until FROM due " +
-        "WHERE jobs.id = due.id RETURNING jobs.*) " +
-        "SELECT " + JobColumns + " FROM claimed ORDER BY wake_at, id";
+        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = @until, " +
+        "state = CASE WHEN jobs.cancel_requested IS NULL THEN 2 ELSE jobs.state END, " +
+        "last_sequence = CASE WHEN jobs.cancel_requested IS NULL THEN jobs.last_sequence + 1 ELSE jobs.last_sequence END, " +
+        "wake_at = CASE WHEN jobs.cancel_requested IS NULL THEN NULL ELSE jobs.wake_at END, " +
+        "wait_signals = CASE WHEN jobs.cancel_requested IS NULL THEN NULL ELSE jobs.wait_signals END " +
+        "FROM due WHERE jobs.id = due.id RETURNING jobs.*), " +
+        // The job_resumed event of each job the claim resumed, and the notification every job write sends.
+        "resumed AS (INSERT INTO job_events (job_id, seq, type, time) " +
+        "SELECT id, last_sequence, 'job_resumed', @now FROM claimed WHERE state = 2 " +
+        "RETURNING pg_notify('" + JobNotifications.Channel + "', replace(job_id::text, '-', '') || ':' || seq)) " +
+        "SELECT " + JobColumns + " FROM claimed WHERE (SELECT count(*) FROM resumed) >= 0 ORDER BY id";
 
     public const string RequestCancel =
         "WITH requested AS (UPDATE jobs SET cancel_requested = COALESCE(cancel_requested, @reason), " +

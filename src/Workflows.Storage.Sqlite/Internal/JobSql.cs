@@ -36,7 +36,7 @@ internal static class JobSql
     /// <summary>
     /// Waiting jobs that are due and that nobody holds, earliest first. A cancel request makes a waiting job due
     /// (<see cref="RequestCancel"/>), so this stays one range of the jobs_due index: an OR on cancel_requested here
-    /// made every poll scan all waiting jobs.
+    /// made every poll scan all waiting jobs. Each one found is then taken with <see cref="TakeDue"/>.
     /// </summary>
     public const string SelectDue =
         "SELECT id FROM jobs WHERE state = 6 AND wake_at <= $now " +
@@ -72,6 +72,18 @@ internal static class JobSql
     public const string SelectClaimable =
         "SELECT id FROM jobs WHERE state IN (1, 2) AND (lease_owner IS NULL OR lease_expires_at <= $now) " +
         "ORDER BY created_at, id LIMIT $limit";
+
+    /// <summary>
+    /// Takes a due waiting job and, unless a cancel request is stored, resumes it in the same statement: running, its
+    /// wait cleared, its sequence advanced for the job_resumed event the caller inserts next.
+    /// </summary>
+    public const string TakeDue =
+        "UPDATE jobs SET lease_owner = $owner, lease_expires_at = $until, " +
+        "state = CASE WHEN cancel_requested IS NULL THEN 2 ELSE state END, " +
+        "last_sequence = CASE WHEN cancel_requested IS NULL THEN last_sequence + 1 ELSE last_sequence END, " +
+        "wake_at = CASE WHEN cancel_requested IS NULL THEN NULL ELSE wake_at END, " +
+        "wait_signals = CASE WHEN cancel_requested IS NULL THEN NULL ELSE wait_signals END " +
+        "WHERE id = $id AND state = 6 RETURNING " + JobColumns;
 
     public const string TakeLease =
         "UPDATE jobs SET lease_owner = $owner, lease_expires_at = $until WHERE id = $id " +

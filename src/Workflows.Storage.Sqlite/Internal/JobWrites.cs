@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Workflows.Engine.Jobs;
 using Workflows.Engine.Storage;
 
 namespace Workflows.Storage.Sqlite.Internal;
@@ -118,6 +119,15 @@ internal static class JobWrites
             OutboxRows.Insert(connection, message);
         }
         return true;
+    }
+
+    /// <summary>The job_resumed event of a due job its claim resumed (no block, no data).</summary>
+    public static void InsertResumed(CachedConnection connection, string jobId, long sequence, long time)
+    {
+        var insert = connection.Statement(JobSql.InsertEvent);
+        JobRows.BindEvent(insert, jobId, new PreparedEvent(
+            new JobEvent(JobIds.Parse(jobId), sequence, JobEventTypes.JobResumed, UnixTime.FromMilliseconds(time)), null, null));
+        insert.ExecuteNonQuery();
     }
 
     private static void InsertEvents(CachedConnection connection, string jobId, PreparedEvent[] events)

@@ -150,7 +150,8 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
                 var waitStarted = events.Single(e => e.Type == "block_started" && e.BlockId == "wait").Time.ToDateTimeOffset();
                 var waitCompleted = events.Single(e => e.Type == "block_completed" && e.BlockId == "wait").Time.ToDateTimeOffset();
                 var resumed = events.First(e => e.Type == "job_resumed").Time.ToDateTimeOffset();
-                Assert.True(waitCompleted < resumed + Delay, $"{context}: the delay started over");
+                Assert.True(waitCompleted < resumed + Delay,
+                    $"{context}: the delay started over (started {waitStarted:HH:mm:ss.fff}, resumed {resumed:HH:mm:ss.fff}, completed {waitCompleted:HH:mm:ss.fff})");
                 Assert.True(waitCompleted >= waitStarted + Delay - TimeSpan.FromMilliseconds(5), $"{context}: the delay ended early");
             }
 

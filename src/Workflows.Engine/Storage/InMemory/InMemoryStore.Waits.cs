@@ -26,6 +26,13 @@ public sealed partial class InMemoryStore
                 foreach (var entry in due)
                 {
                     entry.Record = entry.Record with { LeaseOwner = owner, LeaseExpiresAt = until };
+                    if (entry.Record.CancelRequested is null)
+                    {
+                        // Resumed by the claim, as in the SQL stores: running, wait cleared, job_resumed at now.
+                        var sequence = entry.Record.LastSequence + 1;
+                        entry.Record = entry.Record with { State = JobState.Running, LastSequence = sequence, WakeAt = null, WaitSignals = [] };
+                        entry.Events.Add(StoredEvent.From(new JobEvent(entry.Record.Id, sequence, JobEventTypes.JobResumed, now)));
+                    }
                     claimed.Add(entry.Read());
                 }
                 return claimed;
