@@ -53,7 +53,6 @@ public static class FlowSchema
         return new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = Path,
             ["title"] = "Workflows .flow file",
             ["description"] = "A workflow: its name, launch variables and blocks (see README, Apps, and docs/blocks).",
             ["type"] = "object",
