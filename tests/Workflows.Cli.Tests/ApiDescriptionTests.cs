@@ -29,7 +29,8 @@ public sealed partial class ApiDescriptionTests(CliServer server)
         }
 
         var run = paths["/v1/runs"]!["post"]!;
-        Assert.Contains("Starts a job and waits for it", run["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Starts a job and waits for it up to `wait`.", run["summary"]!.GetValue<string>());
+        Assert.Contains("so the caller can continue with WatchJob", run["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("WorkflowService_Run", run["operationId"]!.GetValue<string>());
         var waitField = document["components"]!["schemas"]!["RunRequest"]!["properties"]!["wait"]!.ToJsonString();
         Assert.Contains("How long to wait for the result", waitField, StringComparison.Ordinal);

@@ -50,6 +50,7 @@ public static class ApiDescription
             };
             options.AddSecurityDefinition("bearer", bearer);
             options.AddSecurityRequirement(new OpenApiSecurityRequirement { [bearer] = [] });
+            options.OperationFilter<FirstSentenceSummary>();
             // Operation ids from the RPC names (WorkflowService_Run …), unique across the three services.
             options.CustomOperationIds(api =>
                 api.ActionDescriptor.EndpointMetadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } grpc
@@ -85,5 +86,30 @@ public static class ApiDescription
         var schema = new Lazy<string>(() => FlowSchema.Build(app.Services.GetRequiredService<BlockRegistry>()).ToJsonString());
         app.MapGet(FlowSchema.Path, () => Results.Text(schema.Value, "application/schema+json")).AllowAnonymous().ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Keeps an rpc's whole comment as the operation's description and its first sentence as the summary,
+    /// so the reference page's sidebar lists short titles.</summary>
+    private sealed class FirstSentenceSummary : Swashbuckle.AspNetCore.SwaggerGen.IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, Swashbuckle.AspNetCore.SwaggerGen.OperationFilterContext context)
+        {
+            if (string.IsNullOrEmpty(operation.Summary))
+            {
+                return;
+            }
+
+            var comment = operation.Summary.ReplaceLineEndings(" ");
+            var end = comment.IndexOf(". ", StringComparison.Ordinal);
+            if (end > 0)
+            {
+                operation.Description = string.IsNullOrEmpty(operation.Description) ? comment : operation.Description;
+                operation.Summary = comment[..(end + 1)];
+            }
+            else
+            {
+                operation.Summary = comment;
+            }
+        }
     }
 }
