@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs the vendor's npm client the compatibility test drives, then every
-# xunit project of Grpc.sln. Prints "N passed, N failed, N skipped" at the end.
+# Runs the whole test suite: installs the vendor's npm client the compatibility test drives, the OpenAPI linter and
+# the Node example's gRPC libraries (and, as root, the Debian packages the Python example needs), then every xunit
+# project of Grpc.sln. Prints "N passed, N failed, N skipped" at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --prefix tests/Workflows.Server.Tests/npm --no-audit --no-fund --loglevel=error >/dev/null
+npm ci --prefix tests/Workflows.Cli.Tests/npm --no-audit --no-fund --loglevel=error >/dev/null
+npm ci --prefix examples/node --no-audit --no-fund --loglevel=error >/dev/null
+need_apt=()
+/usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need_apt+=(python3-grpcio)
+command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
+command -v grpc_python_plugin >/dev/null 2>&1 || need_apt+=(protobuf-compiler-grpc)
+if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
 log=$(mktemp)
 set +e
 dotnet test Grpc.sln "$@" 2>&1 | tee "$log"

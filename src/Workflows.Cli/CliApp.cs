@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Grpc.Core;
+using Workflows.Cli.Client;
 using Workflows.Cli.Commands;
 
 namespace Workflows.Cli;
 
 /// <summary>The <c>workflows</c> command line: System.CommandLine parses and dispatches; a command line that does
-/// not fit exits 2 with the reason and the command's help, a request the data dir refuses exits 1.</summary>
+/// not fit exits 2 with the reason and the command's help; server errors map to the exit codes of
+/// <see cref="ExitCodes"/>; a failure prints one line (its stack trace only with <c>--verbose</c>).</summary>
 public static class CliApp
 {
     /// <summary>Exit code of a command line that does not fit the usage.</summary>
@@ -18,10 +21,19 @@ public static class CliApp
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand(
-            "Workflows command line: mints bearer tokens and manages webhook secrets offline, with the server's data dir.")
+            "Workflows command line: runs workflows and watches them live, manages jobs, apps and schedules over gRPC;\n"
+            + "mints tokens and webhook secrets offline with the server's data dir.\n"
+            + "Exit codes: 0 success, 1 the job failed or was cancelled (or the request was refused), 2 usage,\n"
+            + "3 authentication or permission, 4 not found, 5 server unreachable.")
         {
             HelpName = "workflows",
         };
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(AppsCommand.Create());
+        root.Subcommands.Add(SchedulesCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(WebhookSecretCommand.Create());
         root.Subcommands.Add(HelpCommand.Create(root));
@@ -53,10 +65,22 @@ public static class CliApp
                 EnableDefaultExceptionHandler = false,
             });
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return FailureExitCode;
+            var (code, message) = ex switch
+            {
+                CliException cli => (cli.ExitCode, cli.Message),
+                RpcException rpc => (ServerAction.Translate(rpc, "the server").ExitCode, ServerAction.Translate(rpc, "the server").Message),
+                OperationCanceledException => (FailureExitCode, "interrupted"),
+                _ => (FailureExitCode, ex.Message),
+            };
+            await error.WriteLineAsync($"error: {message}");
+            if (parsed.GetValue(GlobalOptions.Verbose))
+            {
+                await error.WriteLineAsync(ex.ToString());
+            }
+
+            return code;
         }
     }
 

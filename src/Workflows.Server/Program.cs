@@ -43,7 +43,8 @@ public static class Program
             .AddWorkflowsFiles()
             .AddCallbackDelivery()
             .AddBackgroundWork()
-            .AddWorkflowsApi();
+            .AddWorkflowsApi()
+            .AddApiDescription();
 
         var app = builder.Build();
         // Every setting is checked now, all at once, before a hosted service can trip over one of them.
@@ -57,6 +58,7 @@ public static class Program
         app.MapGrpcService<DeveloperApi>().RequireRateLimiting(RateLimits.Policy);
         app.MapGrpcService<RecipeApi>().RequireRateLimiting(RateLimits.Policy);
         app.MapFileEndpoints();
+        app.MapApiDescription();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();

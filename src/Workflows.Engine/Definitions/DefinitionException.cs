@@ -31,6 +31,9 @@ public sealed class DefinitionException : Exception
     /// <summary>1-based line, or 0 when not known.</summary>
     public int Line { get; }
 
+    /// <summary>1-based column where the reader knows it (YAML syntax errors), else 0.</summary>
+    public int Column { get; init; }
+
     /// <summary>What is wrong.</summary>
     public string Reason { get; }
 }

@@ -29,7 +29,7 @@ internal static class YamlDocument
         catch (YamlException e)
         {
             var reason = e.InnerException is { } inner && e.Message.Length == 0 ? inner.Message : e.Message;
-            throw new DefinitionException(file, (int)e.Start.Line, $"invalid YAML: {reason}");
+            throw new DefinitionException(file, (int)e.Start.Line, $"invalid YAML: {reason}") { Column = (int)e.Start.Column };
         }
         catch (InvalidOperationException)
         {
