@@ -190,15 +190,19 @@ public abstract partial class JobStoreTests
         Assert.Equal(started, running?.StartedAt);
         Assert.Null(running?.FinishedAt);
 
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1), Ct);
+        var logged = await Store.GetJobAsync(job.Id, Ct);
+        Assert.Equal(JobState.Running, logged?.State);
+        Assert.Equal(started, logged?.StartedAt);
+
         await Store.CommitAsync(new JobCommit
         {
             JobId = job.Id,
-            ExpectedSequence = 1,
+            ExpectedSequence = 2,
             State = JobState.Succeeded,
             FinishedAt = finished,
             Result = new JsonObject { ["summary"] = "ok ✓", ["n"] = JsonNode.Parse("18446744073709551617") },
         }, Ct);
-        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1), Ct);
 
         var done = await Store.GetJobAsync(job.Id, Ct);
         Assert.Equal(JobState.Succeeded, done?.State);
