@@ -154,7 +154,7 @@ public sealed partial class JobService(
         // state, reason post and callback delivery in one transaction), guarded by the sequence check.
         for (var attempt = 0; attempt < 5 && !job.State.IsTerminal(); attempt++)
         {
-            var execution = new JobExecution(store, hub, time, job);
+            var execution = new JobExecution(store, hub, time, job) { CommitRetryWindow = options.Value.CommitRetryWindow };
             try
             {
                 await execution.FinishAsync(JobState.Cancelled, null, reason, payloads);
