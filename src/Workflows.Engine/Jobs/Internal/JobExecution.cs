@@ -66,6 +66,8 @@ internal sealed class JobExecution(
     /// <summary>Called once when the execution breaks (see <see cref="Broken"/>), so its owner stops the run.</summary>
     public Action<Exception>? OnBroken { get; init; }
 
+    private static readonly TimeSpan CreateRetryWindow = TimeSpan.FromSeconds(3);
+
     // Under _order: the error of the first commit that could not be made durable.
     private Exception? _broken;
 
@@ -434,7 +436,10 @@ internal sealed class JobExecution(
             failure = _broken;
         }
 
-        failure ??= await DurableCommit.SendAsync(store, ToCommit(batch), CommitRetryWindow);
+        // The commit that stores the job answers a caller who waits for it: it is sent again only briefly, and the caller
+        // hears "unavailable" (and may retry) instead of hanging through a long outage.
+        var window = batch.Create is null ? CommitRetryWindow : TimeSpan.FromTicks(Math.Min(CommitRetryWindow.Ticks, CreateRetryWindow.Ticks));
+        failure ??= await DurableCommit.SendAsync(store, ToCommit(batch), window);
         if (failure is null)
         {
             lock (_order)
