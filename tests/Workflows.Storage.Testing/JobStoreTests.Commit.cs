@@ -230,4 +230,19 @@ public abstract partial class JobStoreTests
         Assert.Empty(await Store.GetEventsAsync(job.Id, 10, 100, Ct));
         Assert.Empty(await Store.GetEventsAsync(Guid.NewGuid(), 0, 100, Ct));
     }
+
+    [Fact]
+    public async Task GetLastSequences_ExistingJobsOnly()
+    {
+        var a = await CreateJobAsync(StoreTestData.Job());
+        var b = await CreateJobAsync(StoreTestData.Job());
+        await Store.CommitAsync(StoreTestData.LogCommit(b.Id, 1, count: 3), Ct);
+
+        var last = await Store.GetLastSequencesAsync([a.Id, b.Id, Guid.NewGuid()], Ct);
+
+        Assert.Equal(2, last.Count);
+        Assert.Equal(1, last[a.Id]);
+        Assert.Equal(4, last[b.Id]);
+        Assert.Empty(await Store.GetLastSequencesAsync([], Ct));
+    }
 }

@@ -225,6 +225,8 @@ public sealed partial class JobService(
             }
         }
 
+        subscription.Acknowledge(last);
+
         // Watching a finished job from its terminal event on (or beyond): nothing more will ever come.
         if (ended || await HasEndedByAsync(organizationId, jobId, last, cancellationToken))
         {
@@ -243,8 +245,23 @@ public sealed partial class JobService(
                 if (ev.Sequence > last + 1 || JobEventHub.IsWakeUp(ev))
                 {
                     // This watcher fell behind and the hub dropped events, or another node committed some: read them
-                    // from the store.
-                    ended = Take(await store.GetEventsAsync(jobId, last, int.MaxValue, cancellationToken), pending, ref last);
+                    // from the store, a page at a time (each page goes out before the next is read).
+                    var before = last;
+                    (ended, more, last) = await ReplayPageAsync(jobId, last, pending, cancellationToken);
+                    while (!ended && more && pending.Count > 0)
+                    {
+                        yield return pending;
+                        pending.Clear();
+                        (ended, more, last) = await ReplayPageAsync(jobId, last, pending, cancellationToken);
+                    }
+
+                    if (last == before && await store.GetJobAsync(jobId, cancellationToken) is null)
+                    {
+                        // Told of more but there is nothing, not even the job: retention removed it.
+                        throw EngineException.JobNotFound(jobId);
+                    }
+
+                    subscription.Acknowledge(last);
                     continue;
                 }
 

@@ -24,10 +24,13 @@ internal static class JobSql
         "events AS (" + InsertEvents + " FROM job, " + UnnestEvents + ") " +
         "SELECT pg_notify('" + JobNotifications.Channel + "', @notification) FROM job";
 
+    /// <summary>The last sequence of each existing job of <c>ids</c> (one index probe each).</summary>
+    public const string SelectLastSequences = "SELECT id, last_sequence FROM jobs WHERE id = ANY(@ids)";
+
     /// <summary>
-    /// One commit in one statement: the job advances only when nobody else did (sequence and, for the runner, lease), and
-    /// everything else joins the advanced row, so on a mismatch nothing is written. The answer row tells what happened;
-    /// the stored sequence and owner are as they were before the statement, for the error message.
+    /// One commit in one statement: the job advances only when nobody else did (sequence, state not finished and, for the
+    /// runner, lease), and everything else joins the advanced row, so on a refusal nothing is written. The answer row
+    /// tells what happened; the stored sequence, owner and state are as they were before the statement, for the error.
     /// </summary>
     public const string Commit =
         "WITH advanced AS (" +

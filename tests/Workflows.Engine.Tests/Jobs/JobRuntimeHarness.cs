@@ -69,6 +69,9 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
 
     public JobEventHub Hub => _provider.GetRequiredService<JobEventHub>();
 
+    /// <summary>Wake-ups from other nodes, driven by hand.</summary>
+    public RemoteJobChanges Changes => _provider.GetRequiredService<RemoteJobChanges>();
+
     public global::Workflows.Engine.Schedules.ScheduleService Schedules => _provider.GetRequiredService<global::Workflows.Engine.Schedules.ScheduleService>();
 
     public global::Workflows.Engine.Schedules.Scheduler Scheduler => _provider.GetRequiredService<global::Workflows.Engine.Schedules.Scheduler>();
