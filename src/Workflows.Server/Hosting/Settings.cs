@@ -70,6 +70,7 @@ internal static class Settings
             p.Positive(o.MemoryLimitBytes);
             p.Positive(o.RecursionLimit);
             p.Positive(o.MaxStatements);
+            p.Positive(o.MaxConcurrency);
         });
         Bind<OutboundOptions>(services, OutboundOptions.SectionName, (o, p) =>
         {
