@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Storage;
 
 namespace Workflows.Server.Api;
 
@@ -46,6 +47,11 @@ internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorIntercep
         DefinitionException e => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled")),
+        StoreBusyException => ToRpc(
+            new EngineException(EngineErrorKind.ResourceExhausted, "the service has too many writes queued; try again shortly")
+            {
+                RetryAfter = TimeSpan.FromSeconds(1),
+            }, context),
         _ when StoreOutage.Is(exception) => Unavailable(exception, context),
         _ => Fault(exception, context),
     };
