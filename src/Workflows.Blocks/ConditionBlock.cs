@@ -58,14 +58,14 @@ public sealed class ConditionBlock : IBlock
     }
 
     /// <inheritdoc />
-    public Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
+    public async Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
     {
         var definition = context.Definition;
         var expression = Parameters.RequireString(definition, IfParameter);
-        var value = _runner.Run(ToCode(expression), context.LaunchVariables, context.Outputs, cancellationToken);
+        var value = await _runner.RunAsync(ToCode(expression), context.LaunchVariables, context.Outputs, cancellationToken);
         var taken = value is JsonValue v && v.GetValueKind() == JsonValueKind.True;
         var skip = ReadIds(definition.Parameters, taken ? ElseParameter : ThenParameter);
-        return Task.FromResult(new BlockResult(JsonValue.Create(taken)) { Skip = skip });
+        return new BlockResult(JsonValue.Create(taken)) { Skip = skip };
     }
 
     // The closing parenthesis on its own line, so a trailing `// comment` cannot swallow it (and line numbers in

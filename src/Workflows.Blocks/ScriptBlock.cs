@@ -31,10 +31,10 @@ public sealed class ScriptBlock : IBlock
     }
 
     /// <inheritdoc />
-    public Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
+    public async Task<BlockResult> ExecuteAsync(BlockContext context, CancellationToken cancellationToken)
     {
         var code = Parameters.RequireString(context.Definition, CodeParameter);
-        var output = _runner.Run(code, context.LaunchVariables, context.Outputs, cancellationToken);
-        return Task.FromResult(new BlockResult(output));
+        var output = await _runner.RunAsync(code, context.LaunchVariables, context.Outputs, cancellationToken);
+        return new BlockResult(output);
     }
 }

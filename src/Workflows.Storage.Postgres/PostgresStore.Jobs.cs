@@ -47,6 +47,26 @@ public sealed partial class PostgresStore
         ReadAsync(Sql.SelectJob, parameters => parameters.Uuid("id", jobId), ReadSingleJobAsync, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<Guid, long>> GetLastSequencesAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        return ReadAsync<IReadOnlyDictionary<Guid, long>>(
+            JobSql.SelectLastSequences,
+            parameters => parameters.UuidArray("ids", [.. jobIds]),
+            static async (reader, ct) =>
+            {
+                var last = new Dictionary<Guid, long>();
+                while (await reader.ReadAsync(ct))
+                {
+                    last[reader.GetGuid(0)] = reader.GetInt64(1);
+                }
+
+                return last;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<JobPage> ListJobsAsync(JobQuery query, CancellationToken cancellationToken)
     {
         var listing = JobListing.From(query);

@@ -15,6 +15,7 @@ public sealed partial class PostgresStore : IJobStore, IAppStore, Engine.Schedul
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreLifecycle _lifecycle = new();
     private PostgresWriter? _writer;
+    private readonly int _maxQueuedWrites;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
     public PostgresStore(PostgresStoreOptions options)
@@ -25,6 +26,8 @@ public sealed partial class PostgresStore : IJobStore, IAppStore, Engine.Schedul
             throw new ArgumentException("PostgresStoreOptions.ConnectionString must be set.", nameof(options));
         }
         _dataSource = CreateDataSource(options.ConnectionString);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxQueuedWrites, "PostgresStoreOptions.MaxQueuedWrites");
+        _maxQueuedWrites = options.MaxQueuedWrites;
     }
 
     /// <summary>
@@ -38,7 +41,7 @@ public sealed partial class PostgresStore : IJobStore, IAppStore, Engine.Schedul
             {
                 await Schema.MigrateAsync(connection, ct);
             }
-            _writer = new PostgresWriter(_dataSource);
+            _writer = new PostgresWriter(_dataSource, _maxQueuedWrites);
         }, cancellationToken);
 
     /// <summary>Stops taking writes, commits the queued ones and closes every connection.</summary>

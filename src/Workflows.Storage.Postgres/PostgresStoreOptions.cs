@@ -17,4 +17,10 @@ public sealed class PostgresStoreOptions
 
     /// <summary>The longest the change listener waits between attempts to reconnect (it starts at 1 s and doubles). Default 30 s.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Writes this node may have queued for its writer; past it a write is refused at once with
+    /// <see cref="Engine.Storage.StoreBusyException"/> (back-pressure) instead of growing memory.
+    /// </summary>
+    public int MaxQueuedWrites { get; set; } = Internal.PostgresWriter.DefaultMaxQueued;
 }

@@ -13,16 +13,25 @@ public static class StoreErrors
     public static KeyNotFoundException JobNotFound(Guid jobId) => new($"Job {jobId} does not exist.");
 
     /// <summary>
-    /// A commit changed no row although the job exists: another writer advanced it past the expected sequence, or its
-    /// lease belongs to someone else.
+    /// A commit changed no row although the job exists: it has finished (a finished job takes no more events), another
+    /// writer advanced it past the expected sequence, or its lease belongs to someone else.
     /// </summary>
-    public static ConcurrencyException CommitRejected(JobCommit commit, long storedSequence, string? storedLeaseOwner)
+    public static ConcurrencyException CommitRejected(JobCommit commit, long storedSequence, string? storedLeaseOwner, JobState storedState)
     {
         ArgumentNullException.ThrowIfNull(commit);
+        if (storedState.IsTerminal())
+        {
+            return Finished(commit.JobId, storedState);
+        }
+
         return storedSequence != commit.ExpectedSequence
             ? new ConcurrencyException($"Job {commit.JobId} is at sequence {storedSequence}, but the commit expected {commit.ExpectedSequence}.")
             : new ConcurrencyException($"Job {commit.JobId} is leased to {storedLeaseOwner ?? "no node"}, not to {commit.LeaseOwner}.");
     }
+
+    /// <summary>The job has finished: its state and events are final, whatever sequence a writer expected.</summary>
+    public static ConcurrencyException Finished(Guid jobId, JobState state) =>
+        new($"Job {jobId} has finished ({state.ToString().ToLowerInvariant()}); it takes no more events or state changes.");
 
     /// <summary>Two starts raced past the idempotency lookup; the loser finds the winner's job by the key.</summary>
     public static ConcurrencyException DuplicateIdempotencyKey(JobRecord job, Exception inner)

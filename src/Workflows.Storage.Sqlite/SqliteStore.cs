@@ -59,7 +59,7 @@ public sealed partial class SqliteStore : IJobStore, IAppStore, Engine.Schedules
                 throw;
             }
             _writerConnection = connection;
-            _writer = new SqliteWriter(connection);
+            _writer = new SqliteWriter(connection, _options.MaxQueuedWrites > 0 ? _options.MaxQueuedWrites : SqliteWriter.DefaultMaxQueued);
             return Task.CompletedTask;
         }, cancellationToken);
 

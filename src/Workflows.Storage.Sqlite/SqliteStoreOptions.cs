@@ -14,4 +14,10 @@ public sealed class SqliteStoreOptions
 
     /// <summary>How long a connection waits for a lock held by another process before failing, in milliseconds.</summary>
     public int BusyTimeoutMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Writes that may be queued for the writer; past it a write is refused at once with
+    /// <see cref="Engine.Storage.StoreBusyException"/> (back-pressure) instead of growing memory.
+    /// </summary>
+    public int MaxQueuedWrites { get; set; } = Internal.SqliteWriter.DefaultMaxQueued;
 }

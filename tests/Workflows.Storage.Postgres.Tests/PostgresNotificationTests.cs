@@ -95,8 +95,9 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
         await listener.StartAsync(Ct);
         try
         {
-            // Connected: the first resync wakes every watcher to re-read the store.
-            Assert.Equal(long.MaxValue, (await watcher.Reader.ReadAsync(Timeout())).Sequence);
+            // Connected: the first resync reads the watched jobs' last sequences and wakes the watchers told less (this
+            // one was told nothing yet) with the stored one.
+            Assert.Equal(1L, (await watcher.Reader.ReadAsync(Timeout())).Sequence);
 
             await _store.CommitAsync(StoreTestData.LogCommit(job.Id, 1, count: 2), Ct);
 

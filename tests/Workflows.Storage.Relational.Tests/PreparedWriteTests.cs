@@ -69,7 +69,7 @@ public sealed class PreparedWriteTests
     {
         var commit = new JobCommit { JobId = JobId, ExpectedSequence = 3, LeaseOwner = "me" };
 
-        var exception = StoreErrors.CommitRejected(commit, 5, "me");
+        var exception = StoreErrors.CommitRejected(commit, 5, "me", JobState.Running);
 
         Assert.Equal($"Job {JobId} is at sequence 5, but the commit expected 3.", exception.Message);
     }
@@ -79,7 +79,18 @@ public sealed class PreparedWriteTests
     {
         var commit = new JobCommit { JobId = JobId, ExpectedSequence = 3, LeaseOwner = "me" };
 
-        Assert.Equal($"Job {JobId} is leased to no node, not to me.", StoreErrors.CommitRejected(commit, 3, null).Message);
-        Assert.Equal($"Job {JobId} is leased to other, not to me.", StoreErrors.CommitRejected(commit, 3, "other").Message);
+        Assert.Equal($"Job {JobId} is leased to no node, not to me.", StoreErrors.CommitRejected(commit, 3, null, JobState.Running).Message);
+        Assert.Equal($"Job {JobId} is leased to other, not to me.", StoreErrors.CommitRejected(commit, 3, "other", JobState.Waiting).Message);
+    }
+
+    [Fact]
+    public void CommitRejected_FinishedJob_SaysSoWhateverTheSequence()
+    {
+        var commit = new JobCommit { JobId = JobId, ExpectedSequence = 3, LeaseOwner = "me" };
+
+        Assert.Equal(
+            $"Job {JobId} has finished (cancelled); it takes no more events or state changes.",
+            StoreErrors.CommitRejected(commit, 3, "me", JobState.Cancelled).Message);
+        Assert.Contains("has finished (succeeded)", StoreErrors.CommitRejected(commit, 7, null, JobState.Succeeded).Message, StringComparison.Ordinal);
     }
 }

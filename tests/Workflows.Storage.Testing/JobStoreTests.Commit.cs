@@ -190,15 +190,19 @@ public abstract partial class JobStoreTests
         Assert.Equal(started, running?.StartedAt);
         Assert.Null(running?.FinishedAt);
 
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1), Ct);
+        var logged = await Store.GetJobAsync(job.Id, Ct);
+        Assert.Equal(JobState.Running, logged?.State);
+        Assert.Equal(started, logged?.StartedAt);
+
         await Store.CommitAsync(new JobCommit
         {
             JobId = job.Id,
-            ExpectedSequence = 1,
+            ExpectedSequence = 2,
             State = JobState.Succeeded,
             FinishedAt = finished,
             Result = new JsonObject { ["summary"] = "ok ✓", ["n"] = JsonNode.Parse("18446744073709551617") },
         }, Ct);
-        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1), Ct);
 
         var done = await Store.GetJobAsync(job.Id, Ct);
         Assert.Equal(JobState.Succeeded, done?.State);
@@ -225,5 +229,20 @@ public abstract partial class JobStoreTests
         Assert.Equal([9L, 10], (await Store.GetEventsAsync(job.Id, 8, 100, Ct)).Select(e => e.Sequence));
         Assert.Empty(await Store.GetEventsAsync(job.Id, 10, 100, Ct));
         Assert.Empty(await Store.GetEventsAsync(Guid.NewGuid(), 0, 100, Ct));
+    }
+
+    [Fact]
+    public async Task GetLastSequences_ExistingJobsOnly()
+    {
+        var a = await CreateJobAsync(StoreTestData.Job());
+        var b = await CreateJobAsync(StoreTestData.Job());
+        await Store.CommitAsync(StoreTestData.LogCommit(b.Id, 1, count: 3), Ct);
+
+        var last = await Store.GetLastSequencesAsync([a.Id, b.Id, Guid.NewGuid()], Ct);
+
+        Assert.Equal(2, last.Count);
+        Assert.Equal(1, last[a.Id]);
+        Assert.Equal(4, last[b.Id]);
+        Assert.Empty(await Store.GetLastSequencesAsync([], Ct));
     }
 }

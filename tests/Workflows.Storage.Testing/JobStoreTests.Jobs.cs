@@ -172,6 +172,9 @@ public abstract partial class JobStoreTests
         Assert.Equal("p1", (await Store.GetPostsAsync(job.Id, Ct)).Single().Id);
         StoreAssert.MessageEqual(message, (await Store.ListDeliveriesAsync(job.Id, Ct)).Single());
         Assert.Equal(job.Id, (await Store.FindByIdempotencyKeyAsync(job.OrganizationId, "durable", Ct))?.Id);
-        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 2), Ct);
+        // The reopened store writes (a new job) and still holds the finished one final.
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Store.CommitAsync(StoreTestData.LogCommit(job.Id, 2), Ct));
+        var next = await CreateJobAsync(StoreTestData.Job());
+        await Store.CommitAsync(StoreTestData.LogCommit(next.Id, 1), Ct);
     }
 }

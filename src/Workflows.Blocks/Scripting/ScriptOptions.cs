@@ -17,4 +17,11 @@ public sealed class ScriptOptions
 
     /// <summary>Statements one script may execute.</summary>
     public int MaxStatements { get; set; } = 10_000_000;
+
+    /// <summary>
+    /// Scripts (and conditions) that run at once, each on a thread of its own outside the thread pool; more wait their
+    /// turn (their time limit starts when they run). Bounded so a storm of CPU-bound scripts cannot take the threads
+    /// that answer requests. Defaults to the number of processors.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = Environment.ProcessorCount;
 }

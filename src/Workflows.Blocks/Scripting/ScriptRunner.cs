@@ -20,7 +20,7 @@ namespace Workflows.Blocks.Scripting;
 /// launch variables are properties of <c>$launchVariables</c>, and the <c>return</c> value is the output.
 /// Thread-safe; register one instance as a singleton.
 /// </summary>
-public sealed class ScriptRunner
+public sealed class ScriptRunner : IDisposable
 {
     /// <summary>How many prepared scripts are kept before the cache starts over.</summary>
     public const int MaxCachedScripts = 10_000;
@@ -36,6 +36,7 @@ public sealed class ScriptRunner
 
     private readonly ScriptOptions _options;
     private readonly ConcurrentDictionary<string, PreparedCode> _cache = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slots;
 
     /// <summary>Creates a runner with the given limits.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative.</exception>
@@ -46,6 +47,41 @@ public sealed class ScriptRunner
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MemoryLimitBytes, "Workflows:Scripts:MemoryLimitBytes");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.RecursionLimit, "Workflows:Scripts:RecursionLimit");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxStatements, "Workflows:Scripts:MaxStatements");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxConcurrency, "Workflows:Scripts:MaxConcurrency");
+        _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _slots.Dispose();
+
+    /// <summary>Scripts running now (at most <see cref="ScriptOptions.MaxConcurrency"/>).</summary>
+    public int Running => _options.MaxConcurrency - _slots.CurrentCount;
+
+    /// <summary>
+    /// <see cref="Run"/> on the bounded script pool: waits for one of <see cref="ScriptOptions.MaxConcurrency"/> slots,
+    /// then runs on a thread of its own, so neither the wait nor the script holds a thread-pool thread.
+    /// </summary>
+    /// <exception cref="BlockException">The code does not parse, throws, or exceeds a limit.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public async Task<JsonNode?> RunAsync(
+        string code,
+        JsonObject launchVariables,
+        IReadOnlyDictionary<string, JsonNode?> outputs,
+        CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Factory.StartNew(
+                () => Run(code, launchVariables, outputs, cancellationToken),
+                cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+                TaskScheduler.Default).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
     /// <summary>A runner with the default limits, for code that is not given one (blocks created without services).</summary>

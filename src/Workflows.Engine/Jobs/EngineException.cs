@@ -22,6 +22,8 @@ public enum EngineErrorKind
     Aborted,
     /// <summary>A per-organisation limit is reached; retry after <see cref="EngineException.RetryAfter"/> (gRPC RESOURCE_EXHAUSTED, 429).</summary>
     ResourceExhausted,
+    /// <summary>The service cannot answer now (its database is unreachable); retry shortly (gRPC UNAVAILABLE, 503).</summary>
+    Unavailable,
 }
 
 /// <summary>A caller error with a message safe to show; never a fault of the service.</summary>

@@ -24,7 +24,7 @@ public sealed class JobEventHub
             SingleWriter = false,
         });
         var subscription = new JobSubscription(this, jobId, channel);
-        _jobs.AddOrUpdate(jobId, _ => new Subscribers(subscription), (_, s) => s.Add(subscription));
+        _jobs.AddOrUpdate(jobId, _ => new Subscribers([subscription], new Known()), (_, s) => s.Add(subscription));
         return subscription;
     }
 
@@ -42,6 +42,7 @@ public sealed class JobEventHub
             return;
         }
 
+        subscribers.Known.Raise(events[^1].Sequence);
         foreach (var subscription in subscribers.Items)
         {
             foreach (var jobEvent in events)
@@ -59,6 +60,11 @@ public sealed class JobEventHub
     {
         if (_jobs.TryGetValue(jobId, out var subscribers))
         {
+            if (lastSequence != long.MaxValue)
+            {
+                subscribers.Known.Raise(lastSequence);
+            }
+
             var wake = WakeUp(jobId, lastSequence);
             foreach (var subscription in subscribers.Items)
             {
@@ -74,6 +80,50 @@ public sealed class JobEventHub
         {
             Nudge(jobId, long.MaxValue);
         }
+    }
+
+    /// <summary>A watcher of the job read its events up to <paramref name="sequence"/> from the store.</summary>
+    internal void Acknowledge(Guid jobId, long sequence)
+    {
+        if (_jobs.TryGetValue(jobId, out var subscribers))
+        {
+            subscribers.Known.Raise(sequence);
+        }
+    }
+
+    /// <summary>The jobs with at least one watcher.</summary>
+    public IReadOnlyList<Guid> WatchedJobIds => [.. _jobs.Keys];
+
+    /// <summary>
+    /// Catches watchers up after wake-ups may have been missed: of <paramref name="jobIds"/>, wakes the watchers of each job
+    /// whose stored last sequence (<paramref name="stored"/>) is beyond what this hub has published or been told of, and of
+    /// each job missing from <paramref name="stored"/> (removed; its watchers end). Returns how many jobs' watchers it woke.
+    /// </summary>
+    public int NudgeBehind(IEnumerable<Guid> jobIds, IReadOnlyDictionary<Guid, long> stored)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        ArgumentNullException.ThrowIfNull(stored);
+        var woken = 0;
+        foreach (var jobId in jobIds)
+        {
+            if (!_jobs.TryGetValue(jobId, out var subscribers))
+            {
+                continue;
+            }
+
+            if (!stored.TryGetValue(jobId, out var last))
+            {
+                Nudge(jobId, long.MaxValue);
+                woken++;
+            }
+            else if (last > subscribers.Known.Sequence)
+            {
+                Nudge(jobId, last);
+                woken++;
+            }
+        }
+
+        return woken;
     }
 
     /// <summary>Whether an item read from a subscription is a wake-up (<see cref="Nudge"/>) rather than an event.</summary>
@@ -101,14 +151,39 @@ public sealed class JobEventHub
         }
     }
 
-    // Immutable, so Publish iterates a snapshot without locks.
-    private sealed class Subscribers(params JobSubscription[] items)
+    // Immutable, so Publish iterates a snapshot without locks; the highest sequence known is shared by the snapshots.
+    private sealed class Subscribers(JobSubscription[] items, Known known)
     {
         public JobSubscription[] Items { get; } = items;
 
-        public Subscribers Add(JobSubscription s) => new([.. Items, s]);
+        public Known Known { get; } = known;
 
-        public Subscribers Remove(JobSubscription s) => new(Array.FindAll(Items, x => !ReferenceEquals(x, s)));
+        public Subscribers Add(JobSubscription s) => new([.. Items, s], Known);
+
+        public Subscribers Remove(JobSubscription s) => new(Array.FindAll(Items, x => !ReferenceEquals(x, s)), Known);
+    }
+
+    // The highest sequence of a job published here or announced by a wake-up: its watchers have been told up to there.
+    private sealed class Known
+    {
+        private long _sequence;
+
+        public long Sequence => Volatile.Read(ref _sequence);
+
+        public void Raise(long sequence)
+        {
+            var current = Volatile.Read(ref _sequence);
+            while (current < sequence)
+            {
+                var seen = Interlocked.CompareExchange(ref _sequence, sequence, current);
+                if (seen == current)
+                {
+                    return;
+                }
+
+                current = seen;
+            }
+        }
     }
 }
 
@@ -133,6 +208,9 @@ public sealed class JobSubscription : IDisposable
     public ChannelReader<JobEvent> Reader => _channel.Reader;
 
     internal ChannelWriter<JobEvent> Writer => _channel.Writer;
+
+    /// <summary>Tells the hub this watcher read the job's events up to <paramref name="sequence"/> from the store.</summary>
+    internal void Acknowledge(long sequence) => _hub.Acknowledge(JobId, sequence);
 
     /// <inheritdoc />
     public void Dispose()

@@ -26,4 +26,11 @@ public sealed class JobOptions
     /// Child jobs' keys never expire.
     /// </summary>
     public TimeSpan IdempotencyKeyTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a job's commit is sent again while the store fails for a reason that may pass (a lost connection, a
+    /// database restart). Past it the run stops on this node without writing more, and the job resumes from its last
+    /// durable commit once its lease runs out (on any node whose store works).
+    /// </summary>
+    public TimeSpan CommitRetryWindow { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -70,7 +70,13 @@ public sealed partial class JobRunner(
             return null;
         }
 
-        var execution = new JobExecution(store, hub, time, job, node.Id, create, blocks);
+        var execution = new JobExecution(store, hub, time, job, node.Id, create, blocks)
+        {
+            CommitRetryWindow = options.Value.CommitRetryWindow,
+            // Nothing more of this run can be stored: stop its blocks now instead of letting them act for a record that
+            // will not hold what they did.
+            OnBroken = _ => Abandon(job.Id),
+        };
         running.Task = Task.Run(() => RunAsync(execution, running));
         foreach (var listener in listeners)
         {
@@ -132,6 +138,22 @@ public sealed partial class JobRunner(
             await ExecuteAsync(execution, running);
             running.Completion.TrySetResult(execution.Job with { RunSummary = execution.Summary });
         }
+        catch (Exception) when (execution.Broken is { } broken)
+        {
+            // A commit could not be made durable. Either another writer owns the job now (it finished it, or took the
+            // lease over), or the store stayed unreachable: then the job stays at its last durable commit, and once this
+            // node's lease runs out a claim (here or elsewhere) resumes it from there. Either way this run writes nothing more.
+            if (DurableCommit.IsRefusal(broken))
+            {
+                LogLostJob(logger, job.Id);
+            }
+            else
+            {
+                LogCommitFailed(logger, job.Id, broken);
+            }
+
+            running.Completion.TrySetResult(await ReadStoredAsync(execution));
+        }
         catch (OperationCanceledException) when (StopsUnfinished(running))
         {
             // Left unfinished on purpose: the next start (or the node that took the lease over) resumes it from its
@@ -142,8 +164,7 @@ public sealed partial class JobRunner(
         {
             // Someone else finished the job (for example a cancel while this node was not running it).
             LogLostJob(logger, job.Id);
-            var stored = await store.GetJobAsync(job.Id, CancellationToken.None);
-            running.Completion.TrySetResult(stored ?? execution.Job);
+            running.Completion.TrySetResult(await ReadStoredAsync(execution));
         }
         catch (Exception ex)
         {
@@ -165,6 +186,19 @@ public sealed partial class JobRunner(
             execution.AbandonCreate();
             _running.TryRemove(job.Id, out _);
             running.Dispose();
+        }
+    }
+
+    // The job as stored, or as of this execution's last durable commit when the store cannot say.
+    private async Task<JobRecord> ReadStoredAsync(JobExecution execution)
+    {
+        try
+        {
+            return await store.GetJobAsync(execution.Job.Id, CancellationToken.None) ?? execution.Durable;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return execution.Durable;
         }
     }
 
@@ -385,6 +419,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was finished by another writer; this runner stopped")]
     private static partial void LogLostJob(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} could not commit; its run stopped here and resumes from its last commit once its lease runs out")]
+    private static partial void LogCommitFailed(ILogger logger, Guid jobId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A job run listener failed for job {JobId}")]
     private static partial void LogListenerFault(ILogger logger, Guid jobId, Exception exception);

@@ -155,7 +155,7 @@ public sealed partial class JobService(
         // state, reason post and callback delivery in one transaction), guarded by the sequence check.
         for (var attempt = 0; attempt < 5 && !job.State.IsTerminal(); attempt++)
         {
-            var execution = new JobExecution(store, hub, time, job);
+            var execution = new JobExecution(store, hub, time, job) { CommitRetryWindow = options.Value.CommitRetryWindow };
             try
             {
                 await execution.FinishAsync(JobState.Cancelled, null, reason, payloads);
@@ -226,6 +226,8 @@ public sealed partial class JobService(
             }
         }
 
+        subscription.Acknowledge(last);
+
         // Watching a finished job from its terminal event on (or beyond): nothing more will ever come.
         if (ended || await HasEndedByAsync(organizationId, jobId, last, cancellationToken))
         {
@@ -244,8 +246,23 @@ public sealed partial class JobService(
                 if (ev.Sequence > last + 1 || JobEventHub.IsWakeUp(ev))
                 {
                     // This watcher fell behind and the hub dropped events, or another node committed some: read them
-                    // from the store.
-                    ended = Take(await store.GetEventsAsync(jobId, last, int.MaxValue, cancellationToken), pending, ref last);
+                    // from the store, a page at a time (each page goes out before the next is read).
+                    var before = last;
+                    (ended, more, last) = await ReplayPageAsync(jobId, last, pending, cancellationToken);
+                    while (!ended && more && pending.Count > 0)
+                    {
+                        yield return pending;
+                        pending.Clear();
+                        (ended, more, last) = await ReplayPageAsync(jobId, last, pending, cancellationToken);
+                    }
+
+                    if (last == before && await store.GetJobAsync(jobId, cancellationToken) is null)
+                    {
+                        // Told of more but there is nothing, not even the job: retention removed it.
+                        throw EngineException.JobNotFound(jobId);
+                    }
+
+                    subscription.Acknowledge(last);
                     continue;
                 }
 

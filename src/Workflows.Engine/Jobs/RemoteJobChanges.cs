@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Workflows.Engine.Storage;
+
 namespace Workflows.Engine.Jobs;
 
 /// <summary>
@@ -5,8 +8,14 @@ namespace Workflows.Engine.Jobs;
 /// only signals: a watcher woken here reads the events from the store, which stays the truth, so a lost signal
 /// delays an event until the next wake-up or resync but never loses it.
 /// </summary>
-public sealed class RemoteJobChanges(JobEventHub hub, JobRunner runner, JobWakeSchedule wakes)
+public sealed partial class RemoteJobChanges(
+    JobEventHub hub, JobRunner runner, JobWakeSchedule wakes, IJobStore store, ILogger<RemoteJobChanges> logger)
 {
+    // Jobs asked about per read while catching up.
+    private const int CatchUpPage = 500;
+
+    private int _catchingUp;
+
     /// <summary>Another node (or this one) committed events of <paramref name="jobId"/> up to <paramref name="lastSequence"/>.</summary>
     public void Committed(Guid jobId, long lastSequence)
     {
@@ -28,6 +37,48 @@ public sealed class RemoteJobChanges(JobEventHub hub, JobRunner runner, JobWakeS
         wakes.Now();
     }
 
-    /// <summary>Signals may have been missed (the feed reconnected, or a periodic safety pass): every watcher re-reads the store.</summary>
-    public void Resync() => hub.NudgeAll();
+    /// <summary>
+    /// Signals may have been missed (the feed reconnected, or a periodic safety pass): the stored last sequences of the
+    /// watched jobs are read in pages, and only the watchers of jobs that moved past what they were told (or were
+    /// removed) re-read the store. Runs in the background; a pass still running makes this one a no-op.
+    /// </summary>
+    public void Resync()
+    {
+        if (Interlocked.Exchange(ref _catchingUp, 1) == 0)
+        {
+            _ = CatchUpAsync();
+        }
+    }
+
+    /// <summary>One catch-up pass (see <see cref="Resync"/>); returns how many jobs' watchers it woke.</summary>
+    public async Task<int> CatchUpOnceAsync(CancellationToken cancellationToken)
+    {
+        var woken = 0;
+        foreach (var page in hub.WatchedJobIds.Chunk(CatchUpPage))
+        {
+            woken += hub.NudgeBehind(page, await store.GetLastSequencesAsync(page, cancellationToken));
+        }
+
+        return woken;
+    }
+
+    private async Task CatchUpAsync()
+    {
+        try
+        {
+            await CatchUpOnceAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store is unreachable: the next pass (the feed reconnecting, or the next interval) tries again.
+            LogCatchUpFailed(logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _catchingUp, 0);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not catch watchers up with the store")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception exception);
 }

@@ -38,6 +38,26 @@ public interface IJobStore
     /// <summary>Events with sequence greater than <paramref name="afterSequence"/>, in order, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<JobEvent>> GetEventsAsync(Guid jobId, long afterSequence, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The last sequence of each of <paramref name="jobIds"/> that exists (a job missing from the answer does not exist,
+    /// or was removed). For catching watchers up after missed wake-ups: a store shared by several nodes answers in one
+    /// read; the default reads the jobs one by one.
+    /// </summary>
+    async Task<IReadOnlyDictionary<Guid, long>> GetLastSequencesAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        var last = new Dictionary<Guid, long>(jobIds.Count);
+        foreach (var id in jobIds)
+        {
+            if (await GetJobAsync(id, cancellationToken) is { } job)
+            {
+                last[id] = job.LastSequence;
+            }
+        }
+
+        return last;
+    }
+
     /// <summary>Checkpointed block outputs by block id.</summary>
     Task<IReadOnlyDictionary<string, JsonNode?>> GetOutputsAsync(Guid jobId, CancellationToken cancellationToken);
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Storage;
 
 namespace Workflows.Server.Api;
 
@@ -46,6 +47,12 @@ internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorIntercep
         DefinitionException e => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled")),
+        StoreBusyException => ToRpc(
+            new EngineException(EngineErrorKind.ResourceExhausted, "the service has too many writes queued; try again shortly")
+            {
+                RetryAfter = TimeSpan.FromSeconds(1),
+            }, context),
+        _ when StoreOutage.Is(exception) => Unavailable(exception, context),
         _ => Fault(exception, context),
     };
 
@@ -98,6 +105,13 @@ internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorIntercep
     internal static string RetryAfterSeconds(TimeSpan retryAfter) =>
         Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    // The database cannot answer now: 503 / UNAVAILABLE with a retry hint, the details in the log only.
+    private RpcException Unavailable(Exception exception, ServerCallContext context)
+    {
+        LogUnavailable(logger, context.Method, exception.Message);
+        return ToRpc(new EngineException(EngineErrorKind.Unavailable, StoreOutage.Message) { RetryAfter = StoreOutage.RetryAfter }, context);
+    }
+
     private RpcException Fault(Exception exception, ServerCallContext context)
     {
         LogFault(logger, context.Method, exception);
@@ -114,8 +128,12 @@ internal sealed partial class EngineErrorInterceptor(ILogger<EngineErrorIntercep
         EngineErrorKind.Unprocessable => StatusCode.FailedPrecondition,
         EngineErrorKind.Aborted => StatusCode.Aborted,
         EngineErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
+        EngineErrorKind.Unavailable => StatusCode.Unavailable,
         _ => StatusCode.Unknown,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database did not answer {Method}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method}")]
     private static partial void LogFault(ILogger logger, string method, Exception exception);

@@ -77,10 +77,25 @@ internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog, JobArtifac
     {
         var caller = Caller.From(context);
         caller.EnsureCanRead();
+        if (request.Limit < 0)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, "limit must not be negative");
+        }
+
+        // Paged instead of cut at MaxJobs: a client reading every job follows `bookmark` (the store's page token).
+        var limit = request.Limit == 0 ? MaxJobs : Math.Min(request.Limit, MaxJobs);
         var page = await jobs.ListAsync(
-            new JobQuery(caller.OrganizationId, MaxJobs, null) { AppIds = caller.IsAdmin ? null : caller.RecipeIds },
+            new JobQuery(caller.OrganizationId, limit, string.IsNullOrEmpty(request.Bookmark) ? null : request.Bookmark)
+            {
+                AppIds = caller.IsAdmin ? null : caller.RecipeIds,
+            },
             context.CancellationToken);
         var response = new ListRecipeJobsResponse();
+        if (page.NextPageToken is { } next)
+        {
+            response.Bookmark = next;
+        }
+
         foreach (var job in page.Jobs)
         {
             response.Jobs.Add(new RecipeJob { Id = job.Id.ToString(), State = JobMapper.ToRecipeState(job.State), User = job.CreatedBy });

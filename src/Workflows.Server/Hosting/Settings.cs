@@ -49,6 +49,7 @@ internal static class Settings
             p.Positive(o.SyncWait);
             p.Positive(o.MaxDuration);
             p.Positive(o.IdempotencyKeyTtl);
+            p.NotNegative(o.CommitRetryWindow);
         });
         Bind<NodeOptions>(services, NodeOptions.SectionName, (o, p) =>
         {
@@ -69,6 +70,7 @@ internal static class Settings
             p.Positive(o.MemoryLimitBytes);
             p.Positive(o.RecursionLimit);
             p.Positive(o.MaxStatements);
+            p.Positive(o.MaxConcurrency);
         });
         Bind<OutboundOptions>(services, OutboundOptions.SectionName, (o, p) =>
         {

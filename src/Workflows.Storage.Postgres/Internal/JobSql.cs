@@ -24,10 +24,13 @@ internal static class JobSql
         "events AS (" + InsertEvents + " FROM job, " + UnnestEvents + ") " +
         "SELECT pg_notify('" + JobNotifications.Channel + "', @notification) FROM job";
 
+    /// <summary>The last sequence of each existing job of <c>ids</c> (one index probe each).</summary>
+    public const string SelectLastSequences = "SELECT id, last_sequence FROM jobs WHERE id = ANY(@ids)";
+
     /// <summary>
-    /// One commit in one statement: the job advances only when nobody else did (sequence and, for the runner, lease), and
-    /// everything else joins the advanced row, so on a mismatch nothing is written. The answer row tells what happened;
-    /// the stored sequence and owner are as they were before the statement, for the error message.
+    /// One commit in one statement: the job advances only when nobody else did (sequence, state not finished and, for the
+    /// runner, lease), and everything else joins the advanced row, so on a refusal nothing is written. The answer row
+    /// tells what happened; the stored sequence, owner and state are as they were before the statement, for the error.
     /// </summary>
     public const string Commit =
         "WITH advanced AS (" +
@@ -39,8 +42,8 @@ internal static class JobSql
         "wait_signals = CASE WHEN @wait THEN @wait_signals WHEN @state IS NOT NULL THEN NULL ELSE wait_signals END, " +
         "lease_owner = CASE WHEN @wait THEN NULL ELSE lease_owner END, " +
         "lease_expires_at = CASE WHEN @wait THEN NULL ELSE lease_expires_at END " +
-        "WHERE id = @id AND last_sequence = @expected AND (@lease_owner IS NULL OR lease_owner = @lease_owner) " +
-        "RETURNING id), " +
+        "WHERE id = @id AND last_sequence = @expected AND state NOT IN (3, 4, 5) " +
+        "AND (@lease_owner IS NULL OR lease_owner = @lease_owner) RETURNING id), " +
         "events AS (" + InsertEvents + " FROM advanced job, " + UnnestEvents + "), " +
         "outputs AS (INSERT INTO block_outputs (job_id, block_id, output) " +
         "SELECT a.id, o.block_id, o.output FROM advanced a, unnest(@o_block_id, @o_output) AS o (block_id, output) " +
@@ -56,7 +59,7 @@ internal static class JobSql
         "ORDER BY m.ord), " +
         "notified AS (SELECT 1 FROM advanced, pg_notify('" + JobNotifications.Channel + "', @notification)) " +
         "SELECT EXISTS (SELECT 1 FROM advanced), (SELECT count(*) FROM notified), " +
-        "j.last_sequence, j.lease_owner FROM (SELECT 1) one LEFT JOIN jobs j ON j.id = @id";
+        "j.last_sequence, j.lease_owner, j.state FROM (SELECT 1) one LEFT JOIN jobs j ON j.id = @id";
 
     // Shared by InsertJob and Commit: the events come as one array per column, joined to the job row named "job".
     private const string InsertEvents =

@@ -63,7 +63,7 @@ internal static class JobWrites
         {
             throw StoreErrors.JobNotFound(commit.JobId);
         }
-        throw StoreErrors.CommitRejected(commit, reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        throw StoreErrors.CommitRejected(commit, reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), (JobState)reader.GetInt32(4));
     }
 
     public static async Task<IReadOnlyList<JobRecord>> ClaimAsync(

@@ -17,6 +17,12 @@ internal sealed class PostgresWriter : IAsyncDisposable
     /// </summary>
     public const int MaxGroupSize = 64;
 
+    /// <summary>Writes queued and not yet taken by the loop, by default, before new ones are refused.</summary>
+    public const int DefaultMaxQueued = 10_000;
+
+    private readonly int _maxQueued;
+    private int _queued;
+
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
@@ -25,9 +31,10 @@ internal sealed class PostgresWriter : IAsyncDisposable
     private NpgsqlConnection? _connection;
     private long _groupsCommitted;
 
-    public PostgresWriter(NpgsqlDataSource dataSource)
+    public PostgresWriter(NpgsqlDataSource dataSource, int maxQueued = DefaultMaxQueued)
     {
         _dataSource = dataSource;
+        _maxQueued = maxQueued;
         _loop = Task.Run(RunAsync);
     }
 
@@ -49,8 +56,15 @@ internal sealed class PostgresWriter : IAsyncDisposable
             return Task.FromCanceled<TResult>(cancellationToken);
         }
         var operation = new WriteOperation<TState, TResult>(state, work, lockedJobs, cancellationToken);
+        // Bounded by count, not by the channel: a full queue answers at once (back-pressure) instead of waiting.
+        if (Interlocked.Increment(ref _queued) > _maxQueued)
+        {
+            Interlocked.Decrement(ref _queued);
+            return Task.FromException<TResult>(new Engine.Storage.StoreBusyException());
+        }
         if (!_queue.Writer.TryWrite(operation))
         {
+            Interlocked.Decrement(ref _queued);
             return Task.FromException<TResult>(new ObjectDisposedException(nameof(PostgresStore)));
         }
         return operation.Task;
@@ -74,6 +88,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
                 while (group.Count < MaxGroupSize && reader.TryRead(out var operation))
                 {
                     group.Add(operation);
+                    Interlocked.Decrement(ref _queued);
                 }
                 await RunGroupAsync(group);
                 group.Clear();

@@ -24,7 +24,8 @@ internal static class JobSql
         "wait_signals = CASE WHEN $wait THEN $wait_signals WHEN $state IS NOT NULL THEN NULL ELSE wait_signals END, " +
         "lease_owner = CASE WHEN $wait THEN NULL ELSE lease_owner END, " +
         "lease_expires_at = CASE WHEN $wait THEN NULL ELSE lease_expires_at END " +
-        "WHERE id = $id AND last_sequence = $expected AND ($lease_owner IS NULL OR lease_owner = $lease_owner)";
+        "WHERE id = $id AND last_sequence = $expected AND state NOT IN (3, 4, 5) " +
+        "AND ($lease_owner IS NULL OR lease_owner = $lease_owner)";
 
     /// <summary>A job that starts waiting for a signal already stored is due at once.</summary>
     public const string DueOnStoredSignal =
@@ -66,7 +67,7 @@ internal static class JobSql
         "SELECT " + StoreSql.SignalColumns + " FROM job_signals WHERE job_id = $job_id AND name = $name AND consumed = 0 " +
         "ORDER BY id LIMIT 1";
 
-    public const string SelectLastSequence = "SELECT last_sequence, lease_owner FROM jobs WHERE id = $id";
+    public const string SelectLastSequence = "SELECT last_sequence, lease_owner, state FROM jobs WHERE id = $id";
 
     /// <summary>Unfinished jobs nobody holds (no lease or an expired one), oldest first.</summary>
     public const string SelectClaimable =

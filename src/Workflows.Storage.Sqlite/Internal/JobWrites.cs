@@ -69,7 +69,7 @@ internal static class JobWrites
             {
                 throw StoreErrors.JobNotFound(commit.JobId);
             }
-            throw StoreErrors.CommitRejected(commit, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+            throw StoreErrors.CommitRejected(commit, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), (JobState)reader.GetInt32(2));
         }
 
         InsertEvents(connection, jobId, prepared.Events);

@@ -20,6 +20,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private const string Release = "RELEASE item";
     private const string RollbackToSavepoint = "ROLLBACK TO item";
 
+    /// <summary>Writes queued and not yet taken by the loop, by default, before new ones are refused.</summary>
+    public const int DefaultMaxQueued = 10_000;
+
+    private readonly int _maxQueued;
+    private int _queued;
+
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
@@ -27,9 +33,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly TaskCompletionSource _loop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _batchesCommitted;
 
-    public SqliteWriter(CachedConnection connection)
+    public SqliteWriter(CachedConnection connection, int maxQueued = DefaultMaxQueued)
     {
         _connection = connection;
+        _maxQueued = maxQueued;
         new Thread(Run) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
 
@@ -45,8 +52,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return Task.FromCanceled<TResult>(cancellationToken);
         }
         var operation = new WriteOperation<TState, TResult>(state, work, cancellationToken);
+        // Bounded by count, not by the channel: a full queue answers at once (back-pressure) instead of waiting.
+        if (Interlocked.Increment(ref _queued) > _maxQueued)
+        {
+            Interlocked.Decrement(ref _queued);
+            return Task.FromException<TResult>(new Engine.Storage.StoreBusyException());
+        }
         if (!_queue.Writer.TryWrite(operation))
         {
+            Interlocked.Decrement(ref _queued);
             return Task.FromException<TResult>(new ObjectDisposedException(nameof(SqliteStore)));
         }
         return operation.Task;
@@ -71,6 +85,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 while (batch.Count < MaxBatchSize && reader.TryRead(out var operation))
                 {
                     batch.Add(operation);
+                    Interlocked.Decrement(ref _queued);
                 }
                 RunBatch(batch);
                 batch.Clear();

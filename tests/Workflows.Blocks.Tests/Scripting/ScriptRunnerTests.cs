@@ -5,7 +5,7 @@ using Workflows.Blocks.Scripting;
 
 namespace Workflows.Blocks.Tests.Scripting;
 
-public sealed class ScriptRunnerTests
+public sealed class ScriptRunnerTests : IDisposable
 {
     private readonly ScriptRunner _runner = new(Options.Create(new ScriptOptions { TimeoutMs = 300 }));
 
@@ -17,6 +17,58 @@ public sealed class ScriptRunnerTests
         ["data"] = new JsonObject { ["items"] = new JsonArray(1, 2, 3) },
         ["my-block"] = "dashed",
     };
+
+    public void Dispose() => _runner.Dispose();
+
+    [Fact]
+    public async Task RunAsync_MoreLoopingScriptsThanSlots_RunAtMostMaxConcurrencyAtOnce_EachWithItsFullTimeLimit()
+    {
+        using var runner = new ScriptRunner(Options.Create(new ScriptOptions { TimeoutMs = 300, MaxConcurrency = 2 }));
+        var most = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                most = Math.Max(most, runner.Running);
+                await Task.Delay(5, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var runs = Enumerable.Range(0, 5).Select(_ => Assert.ThrowsAsync<BlockException>(() =>
+            runner.RunAsync("while (true) {}", _launchVariables, _outputs, CancellationToken.None))).ToList();
+        var errors = await Task.WhenAll(runs);
+        await stop.CancelAsync();
+        await sampler;
+
+        // Two at a time: three rounds of at least 300 ms each, and every script got its whole limit once it ran.
+        Assert.All(errors, e => Assert.Equal("script timed out after 300 ms", e.Message));
+        Assert.InRange(most, 1, 2);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(850), $"took {clock.Elapsed}");
+        Assert.Equal(0, runner.Running);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileWaitingForASlot_ThrowsWithoutRunning()
+    {
+        using var runner = new ScriptRunner(Options.Create(new ScriptOptions { TimeoutMs = 2000, MaxConcurrency = 1 }));
+        using var busy = new CancellationTokenSource();
+        var holder = runner.RunAsync("while (true) {}", _launchVariables, _outputs, busy.Token);
+        while (runner.Running == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        using var waiting = new CancellationTokenSource();
+        var queued = runner.RunAsync("return 1;", _launchVariables, _outputs, waiting.Token);
+        await waiting.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        await busy.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => holder);
+        Assert.Equal(0, runner.Running);
+    }
 
     private JsonNode? Run(string code, CancellationToken cancellationToken = default) =>
         _runner.Run(code, _launchVariables, _outputs, cancellationToken);

@@ -29,7 +29,9 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public JobRuntimeHarness(Action<JobOptions>? configureJobs = null)
+    /// <param name="configureJobs">Job settings.</param>
+    /// <param name="wrapStore">Puts a decorator (a fault injector) between the runtime and the in-memory job store.</param>
+    public JobRuntimeHarness(Action<JobOptions>? configureJobs = null, Func<IJobStore, IJobStore>? wrapStore = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
@@ -42,6 +44,10 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
         services.Configure<AppCatalogOptions>(options => options.Watch = false);
         services.AddBlock<EchoBlock>().AddBlock<FailBlock>().AddBlock<StandInOutputBlock>().AddBlock<GateBlock>().AddBlock<DelayBlock>().AddBlock<SpendBlock>();
         services.UseInMemoryStorage();
+        if (wrapStore is not null)
+        {
+            services.AddSingleton(provider => wrapStore(provider.GetRequiredService<InMemoryStore>()));
+        }
         services.AddWorkflowEngine();
         _provider = services.BuildServiceProvider();
     }
@@ -62,6 +68,9 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
     public JobLeaseKeeper LeaseKeeper => _provider.GetRequiredService<JobLeaseKeeper>();
 
     public JobEventHub Hub => _provider.GetRequiredService<JobEventHub>();
+
+    /// <summary>Wake-ups from other nodes, driven by hand.</summary>
+    public RemoteJobChanges Changes => _provider.GetRequiredService<RemoteJobChanges>();
 
     public global::Workflows.Engine.Schedules.ScheduleService Schedules => _provider.GetRequiredService<global::Workflows.Engine.Schedules.ScheduleService>();
 

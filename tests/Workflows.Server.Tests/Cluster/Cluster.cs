@@ -29,6 +29,9 @@ public sealed class Cluster : IAsyncDisposable
     /// <summary>The shared folder with data/ and apps/.</summary>
     public string Root { get; }
 
+    /// <summary>The database's name.</summary>
+    public string Database => new Npgsql.NpgsqlConnectionStringBuilder(Settings["Workflows:Storage:ConnectionString"]).Database!;
+
     /// <summary>The settings every node gets.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; }
 
@@ -44,10 +47,15 @@ public sealed class Cluster : IAsyncDisposable
     /// <summary>The shared data dir.</summary>
     public string DataDir => Path.Combine(Root, "data");
 
-    /// <summary>Writes the apps and starts <paramref name="nodes"/> processes on a fresh database; each is ready when this returns.</summary>
-    public static async Task<Cluster> StartAsync(int nodes, IReadOnlyDictionary<string, string> apps, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the apps and starts <paramref name="nodes"/> processes on a fresh database (on <paramref name="server"/>, else
+    /// the shared one); each is ready when this returns. <paramref name="settings"/> override the defaults.
+    /// </summary>
+    public static async Task<Cluster> StartAsync(
+        int nodes, IReadOnlyDictionary<string, string> apps, CancellationToken cancellationToken,
+        PostgresServer? server = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        var connectionString = await (server ?? await PostgresServer.GetAsync()).CreateDatabaseAsync();
         var root = Path.Combine(Path.GetTempPath(), "wf-cluster-" + Guid.NewGuid().ToString("N"));
         foreach (var (id, flow) in apps)
         {
@@ -58,7 +66,7 @@ public sealed class Cluster : IAsyncDisposable
         }
 
         var key = RandomNumberGenerator.GetBytes(32);
-        var settings = new Dictionary<string, string>
+        var all = new Dictionary<string, string>
         {
             ["Workflows:Storage:Provider"] = "Postgres",
             ["Workflows:Storage:ConnectionString"] = connectionString,
@@ -75,7 +83,12 @@ public sealed class Cluster : IAsyncDisposable
             ["Workflows:Delivery:AttemptTimeout"] = "00:00:02",
             ["Workflows:Delivery:ClaimLease"] = "00:00:04",
         };
-        var cluster = new Cluster(root, settings, key);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[name] = value;
+        }
+
+        var cluster = new Cluster(root, all, key);
         try
         {
             for (var i = 0; i < nodes; i++)

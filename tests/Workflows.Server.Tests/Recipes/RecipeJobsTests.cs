@@ -57,6 +57,40 @@ public sealed class RecipeJobsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Jobs_LimitWithBookmark_PagesThroughEveryJobOnce_NewestFirst()
+    {
+        using var client = fixture.Rest(fixture.ExecToken);
+        var started = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            started.Add(await client.ExecAsync("digest", new JsonObject { ["json"] = new JsonObject { ["text"] = $"page {i}" } }));
+        }
+
+        var ids = new List<string>();
+        var bookmark = "";
+        do
+        {
+            var response = await client.GetJsonAsync("/api/v1/workflow/jobs?limit=2&bookmark=" + Uri.EscapeDataString(bookmark));
+            Assert.Equal(HttpStatusCode.OK, response.Status);
+            var jobs = response.Json["jobs"]!.AsArray();
+            Assert.InRange(jobs.Count, 1, 2);
+            ids.AddRange(jobs.Select(j => j!["id"]!.GetValue<string>()));
+            bookmark = response.Json["bookmark"]?.GetValue<string>() ?? "";
+            Assert.True(ids.Count < 100_000, "paging does not end");
+        }
+        while (bookmark.Length > 0);
+
+        Assert.Equal(ids.Distinct().Count(), ids.Count);
+        // The newest three are this test's, newest first.
+        Assert.Equal(Enumerable.Reverse(started), ids.Take(3));
+
+        var bad = await client.GetJsonAsync("/api/v1/workflow/jobs?bookmark=not-a-bookmark");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        var negative = await client.GetJsonAsync("/api/v1/workflow/jobs?limit=-1");
+        Assert.Equal(HttpStatusCode.BadRequest, negative.Status);
+    }
+
+    [Fact]
     public async Task Workflows_LimitOneWithBookmark_PagesThroughEveryRecipeOnce()
     {
         using var client = fixture.Rest(fixture.ExecToken);

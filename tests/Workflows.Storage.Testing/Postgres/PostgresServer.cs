@@ -23,11 +23,14 @@ public sealed class PostgresServer
 
     private readonly NpgsqlDataSource _admin;
 
-    private PostgresServer(string binDirectory, string directory, int port)
+    private readonly string _settings;
+
+    private PostgresServer(string binDirectory, string directory, int port, string settings)
     {
         BinDirectory = binDirectory;
         Directory = directory;
         Port = port;
+        _settings = settings;
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
     }
 
@@ -54,6 +57,32 @@ public sealed class PostgresServer
     /// are no binaries (on CI that is the failure; elsewhere such tests are skipped before they get here).
     /// </summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>
+    /// A server of the caller's own, for tests that stop and start it (an outage) without disturbing the tests on the
+    /// shared one. Stopped and deleted when the process exits, like the shared one.
+    /// </summary>
+    public static Task<PostgresServer> StartOwnAsync() => StartAsync();
+
+    /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>: every connection is cut, as in a database restart).</summary>
+    public Task StopAsync() =>
+        RunAsync(BinDirectory, "pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"]);
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port with the same data.</summary>
+    public Task StartAgainAsync() =>
+        RunAsync(BinDirectory, "pg_ctl", ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", _settings]);
+
+    /// <summary>
+    /// Cuts every connection to <paramref name="database"/> at once (<c>pg_terminate_backend</c>), as a failover or an
+    /// administrator would; returns how many were cut.
+    /// </summary>
+    public async Task<int> TerminateConnectionsAsync(string database)
+    {
+        await using var terminate = _admin.CreateCommand(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()");
+        terminate.Parameters.AddWithValue("name", database);
+        return Convert.ToInt32(await terminate.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A connection string for <paramref name="database"/> as the superuser <c>postgres</c>.</summary>
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
@@ -146,7 +175,7 @@ public sealed class PostgresServer
             }
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, directory);
             await StartReaperAsync(bin, directory);
-            return new PostgresServer(bin, directory, port);
+            return new PostgresServer(bin, directory, port, settings);
         }
     }
 

@@ -51,8 +51,41 @@ internal sealed class JobExecution(
     /// <summary>Completes once the job is in the store (at once when it was stored before this execution).</summary>
     public Task Stored => _stored.Task;
 
-    /// <summary>The job as it will be once every queued commit is applied.</summary>
+    /// <summary>The job as it will be once every queued commit is applied (numbering only: nobody is told of it before it is durable).</summary>
     public JobRecord Job { get; private set; } = job;
+
+    /// <summary>The job as of its last durable commit (as given, before the first).</summary>
+    public JobRecord Durable { get; private set; } = job;
+
+    /// <summary>
+    /// How long a commit the store fails for a reason that may pass (a lost connection) is sent again before the run
+    /// gives up on this node (see <see cref="Broken"/>).
+    /// </summary>
+    public TimeSpan CommitRetryWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Called once when the execution breaks (see <see cref="Broken"/>), so its owner stops the run.</summary>
+    public Action<Exception>? OnBroken { get; init; }
+
+    private static readonly TimeSpan CreateRetryWindow = TimeSpan.FromSeconds(3);
+
+    // Under _order: the error of the first commit that could not be made durable.
+    private Exception? _broken;
+
+    /// <summary>
+    /// The error of the first commit that could not be made durable (the store refused it, or stayed unreachable through
+    /// <see cref="CommitRetryWindow"/>), or null. Once broken, nothing more is sent: every later commit would build on
+    /// numbers the store never took. The job stays as <see cref="Durable"/> says, for another writer or a later claim.
+    /// </summary>
+    public Exception? Broken
+    {
+        get
+        {
+            lock (_order)
+            {
+                return _broken;
+            }
+        }
+    }
 
     public ValueTask BlockStartedAsync(BlockDefinition block, CancellationToken cancellationToken)
     {
@@ -363,6 +396,7 @@ internal sealed class JobExecution(
             }
 
             Job = next;
+            batch.After = next;
             _tail = batch.Done.Task;
             if (!_sending)
             {
@@ -391,35 +425,28 @@ internal sealed class JobExecution(
         }
     }
 
-    // Commits one batch; once it is durable (or refused), publishes its events and sends the batch that filled
-    // meanwhile. After a failure the next batch is still sent: the store refuses it too (its expected sequence no longer
-    // matches), and each batch reports its own outcome.
+    // Commits one batch (sending it again while the store fails for a reason that may pass); once it is durable,
+    // publishes its events and sends the batch that filled meanwhile. A batch that cannot be made durable breaks the
+    // execution: the batches after it fail with its error without reaching the store, as their numbers build on it.
     private async Task SendAsync(Batch batch)
     {
-        try
+        Exception? failure;
+        lock (_order)
         {
-            // Store writes are not cancelled with the job: a half-reported step is worse than a late one.
-            await store.CommitAsync(
-                new JobCommit
-                {
-                    JobId = Job.Id,
-                    ExpectedSequence = batch.ExpectedSequence,
-                    Events = batch.Events,
-                    Outputs = batch.Outputs,
-                    Posts = batch.Posts,
-                    State = batch.State,
-                    StartedAt = batch.StartedAt,
-                    FinishedAt = batch.FinishedAt,
-                    Result = batch.Result,
-                    Error = batch.Error,
-                    Outbox = batch.Outbox,
-                    LeaseOwner = leaseOwner,
-                    Create = batch.Create,
-                    Wait = batch.Wait,
-                    RunTime = batch.RunTime,
-                    ConsumeSignals = batch.ConsumeSignals,
-                },
-                CancellationToken.None);
+            failure = _broken;
+        }
+
+        // The commit that stores the job answers a caller who waits for it: it is sent again only briefly, and the caller
+        // hears "unavailable" (and may retry) instead of hanging through a long outage.
+        var window = batch.Create is null ? CommitRetryWindow : TimeSpan.FromTicks(Math.Min(CommitRetryWindow.Ticks, CreateRetryWindow.Ticks));
+        failure ??= await DurableCommit.SendAsync(store, ToCommit(batch), window);
+        if (failure is null)
+        {
+            lock (_order)
+            {
+                Durable = batch.After!;
+            }
+
             if (batch.Create is { } created)
             {
                 _stored.TrySetResult();
@@ -427,23 +454,53 @@ internal sealed class JobExecution(
             }
 
             hub.Publish(batch.Events);
-
             batch.Done.TrySetResult();
         }
-        catch (Exception e)
+        else
         {
-            if (batch.Create is not null)
+            bool first;
+            lock (_order)
             {
-                _stored.TrySetException(e);
+                first = _broken is null;
+                _broken ??= failure;
             }
 
-            batch.Done.TrySetException(e);
+            if (batch.Create is not null)
+            {
+                _stored.TrySetException(failure);
+            }
+
+            batch.Done.TrySetException(failure);
             // Observed here, so a failure nobody drains (a step queued after the run was abandoned) is not reported as unobserved.
             _ = batch.Done.Task.Exception;
+            if (first)
+            {
+                OnBroken?.Invoke(failure);
+            }
         }
 
         SendOpen();
     }
+
+    private JobCommit ToCommit(Batch batch) => new()
+    {
+        JobId = Job.Id,
+        ExpectedSequence = batch.ExpectedSequence,
+        Events = batch.Events,
+        Outputs = batch.Outputs,
+        Posts = batch.Posts,
+        State = batch.State,
+        StartedAt = batch.StartedAt,
+        FinishedAt = batch.FinishedAt,
+        Result = batch.Result,
+        Error = batch.Error,
+        Outbox = batch.Outbox,
+        LeaseOwner = leaseOwner,
+        Create = batch.Create,
+        Wait = batch.Wait,
+        RunTime = batch.RunTime,
+        ConsumeSignals = batch.ConsumeSignals,
+    };
 
     /// <summary>Ends <see cref="Stored"/> for a run that stopped before its first commit (the job was never stored).</summary>
     public void AbandonCreate()
@@ -474,6 +531,7 @@ internal sealed class JobExecution(
     {
         public NewJob? Create { get; init; }
         public long ExpectedSequence { get; } = expectedSequence;
+        public JobRecord? After { get; set; }
         public List<JobEvent> Events { get; } = [];
         public List<BlockOutput> Outputs { get; } = [];
         public List<JobPost> Posts { get; } = [];

@@ -198,6 +198,11 @@ public sealed partial class InMemoryStore
         var commit = prepared.Commit;
         var entry = created ?? Find(commit.JobId) ?? throw new KeyNotFoundException($"Job {commit.JobId} does not exist.");
         var job = entry.Record;
+        if (job.State.IsTerminal())
+        {
+            // Final, whatever sequence the writer expected: no node writes into a finished job.
+            throw new ConcurrencyException($"Job {commit.JobId} has finished ({job.State.ToString().ToLowerInvariant()}); it takes no more events or state changes.");
+        }
         if (job.LastSequence != commit.ExpectedSequence)
         {
             throw new ConcurrencyException($"Job {commit.JobId} is at sequence {job.LastSequence}, but the commit expected {commit.ExpectedSequence}.");
