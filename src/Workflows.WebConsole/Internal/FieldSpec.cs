@@ -56,7 +56,7 @@ public sealed record FieldSpec(string Name, string Type, bool Required, string D
         Value.KindOneofCase.StringValue => Default.StringValue,
         Value.KindOneofCase.BoolValue => Default.BoolValue ? "true" : "false",
         Value.KindOneofCase.NumberValue => Default.NumberValue.ToString(CultureInfo.InvariantCulture),
-        _ => Google.Protobuf.JsonFormatter.Default.Format(Default),
+        _ => ConsoleJson.Format(Default),
     };
 
     /// <summary>

@@ -66,9 +66,7 @@ public sealed partial class JobView
     private string CostText =>
         _results is { BillingCost.Length: > 0 } ? "$" + _results.BillingCost : "$" + _timeline.Cost.ToString("0.######", CultureInfo.InvariantCulture);
 
-    private string VariablesJson => _job?.Variables is { } v
-        ? new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default.WithIndentation()).Format(v)
-        : "{}";
+    private string VariablesJson => _job?.Variables is { } v ? ConsoleJson.Format(v) : "{}";
 
     protected override async Task OnParametersSetAsync()
     {
