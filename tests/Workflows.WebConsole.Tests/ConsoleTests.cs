@@ -72,6 +72,35 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task RunView_ModelAnswer_StreamsTextThenTokensAndCost()
+    {
+        fixture.Model.Hold();
+        await using var console = await ConsolePage.OpenAsync(fixture, output);
+        var page = console.Page;
+        await console.SignInAsync(fixture.AdminToken());
+        await page.GotoAsync("/console/apps/writer/workflows/main/run");
+        await page.GetByLabel("topic", new() { Exact = true }).FillAsync("otters");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+
+        // The first piece is on the page while the provider still holds the rest: the text is streamed, not read at the end.
+        var stream = page.Locator("pre.stream[data-block='draft']");
+        await Expect(stream).ToHaveTextAsync(FakeModelServer.Pieces[0]);
+        await Expect(page.GetByTestId("job-state")).ToHaveTextAsync("running");
+        await console.ScreenshotAsync("run-view-streaming");
+        fixture.Model.Release();
+
+        var answer = string.Concat(FakeModelServer.Pieces);
+        await Expect(stream).ToHaveTextAsync(answer);
+        await Expect(page.GetByTestId("result")).ToHaveTextAsync(answer);
+        await Expect(page.GetByTestId("tokens")).ToHaveTextAsync($"{FakeModelServer.PromptTokens} in · {FakeModelServer.CompletionTokens} out");
+        // 12 tokens at 1000/M plus 5 at 2000/M.
+        await Expect(page.GetByTestId("cost")).ToHaveTextAsync("$0.022");
+        await Expect(page.Locator(".waterfall [data-block='draft'] .dur")).Not.ToBeEmptyAsync();
+        await console.ScreenshotAsync("run-view-model");
+        Assert.Empty(console.ForeignRequests());
+    }
+
+    [Fact]
     public async Task Jobs_FilterByStateAndApp_ListsOnlyMatchingJobs()
     {
         var token = fixture.AdminToken();

@@ -25,6 +25,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     private string _dataDir = "";
     private IPlaywright? _playwright;
 
+    /// <summary>The model provider the sample <c>writer</c> app calls (default provider, priced).</summary>
+    public FakeModelServer Model { get; private set; } = default!;
+
     public string BaseUrl { get; private set; } = "";
 
     public GrpcChannel Channel { get; private set; } = default!;
@@ -50,6 +53,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var appsDir = Path.Combine(_dataDir, "apps");
         CopyDirectory(Path.Combine(RepoRoot(), "apps"), appsDir);
         CopyDirectory(Path.Combine(AppContext.BaseDirectory, "TestApps"), appsDir);
+        Model = await FakeModelServer.StartAsync();
         BaseUrl = $"http://127.0.0.1:{FreePort()}";
         var grpcUrl = $"http://127.0.0.1:{FreePort()}";
 
@@ -66,6 +70,13 @@ public sealed class ConsoleFixture : IAsyncLifetime
                 ["Workflows:DataDir"] = Path.Combine(_dataDir, "data"),
                 ["Workflows:AppsDir"] = appsDir,
                 ["Workflows:Organizations:acme:Name"] = "Acme",
+                ["Workflows:Models:DefaultProvider"] = "fake",
+                ["Workflows:Models:Providers:fake:Endpoint"] = Model.Endpoint,
+                ["Workflows:Models:Providers:fake:ApiKey"] = "test-key",
+                ["Workflows:Models:Providers:fake:Model"] = "fake-model",
+                ["Workflows:Models:Prices:fake-model:InputPerMillion"] = "1000",
+                ["Workflows:Models:Prices:fake-model:OutputPerMillion"] = "2000",
+                ["Workflows:Outbound:Allow:0"] = "127.0.0.1",
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
@@ -93,6 +104,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        if (Model is not null)
+        {
+            await Model.DisposeAsync();
+        }
+
         Channel?.Dispose();
         if (_app is not null)
         {
