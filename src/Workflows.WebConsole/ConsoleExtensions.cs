@@ -28,7 +28,15 @@ public static class ConsoleExtensions
     {
         app.UseMiddleware<ConsoleSecurityHeaders>();
         app.UseAntiforgery();
-        app.MapStaticAssets().AllowAnonymous();
+        if (ConsoleAssets.FindManifest(app.Environment) is { } manifest)
+        {
+            app.MapStaticAssets(manifest).AllowAnonymous();
+        }
+        else
+        {
+            ConsoleLog.NoStaticAssets(app.Logger, app.Environment.ApplicationName);
+        }
+
         app.MapRazorComponents<ConsoleApp>().AddInteractiveServerRenderMode().AllowAnonymous();
         return app;
     }
