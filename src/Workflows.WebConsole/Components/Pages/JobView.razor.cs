@@ -27,6 +27,7 @@ public sealed partial class JobView
     private VariableFields? _signalForm;
     private CancellationTokenSource? _watch;
     private string? _loadedJobId;
+    // Null until the user picks one: the select then shows its first block, which is what "Rerun from block" uses.
     private string? _fromBlock;
     private string? _error;
     private string? _actionError;
@@ -84,6 +85,7 @@ public sealed partial class JobView
         _deliveries = [];
         _links.Clear();
         _notFound = false;
+        _fromBlock = null;
         _error = _actionError = _signalError = null;
         try
         {
