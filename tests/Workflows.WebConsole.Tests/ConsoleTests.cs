@@ -101,6 +101,34 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task RunForm_FileInput_ResultShowsImageAndDownloadLink()
+    {
+        // A 1×1 PNG.
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        await using var console = await ConsolePage.OpenAsync(fixture, output);
+        var page = console.Page;
+        await console.SignInAsync(fixture.AdminToken());
+        await page.GotoAsync("/console/apps/picture/workflows/main/run");
+        await page.GetByLabel("photo", new() { Exact = true }).SetInputFilesAsync(
+            new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = png });
+        await Expect(page.GetByText("dot.png (")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByTestId("job-state")).ToHaveTextAsync("succeeded");
+        var image = page.Locator(".artifacts img");
+        await Expect(image).ToHaveAttributeAsync("alt", "dot.png");
+        // The picture was fetched from this origin by a signed link (an <img> sends no token) and decoded.
+        await Expect(image).ToHaveAttributeAsync("src", new Regex("^/v1/files/[0-9a-f]{64}\\?"));
+        await page.WaitForFunctionAsync("() => document.querySelector('.artifacts img').naturalWidth === 1");
+        var download = page.GetByRole(AriaRole.Link, new() { Name = "dot.png" });
+        var href = await download.GetAttributeAsync("href");
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        Assert.Equal(png, await http.GetByteArrayAsync(new Uri(href!, UriKind.Relative)));
+        await console.ScreenshotAsync("run-view-file");
+        Assert.Empty(console.ForeignRequests());
+    }
+
+    [Fact]
     public async Task Jobs_FilterByStateAndApp_ListsOnlyMatchingJobs()
     {
         var token = fixture.AdminToken();
