@@ -4,6 +4,11 @@
 # project of Grpc.sln. Prints "N passed, N failed, N skipped" at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The console's end-to-end tests need Debian's Chromium at /usr/bin/chromium; Playwright never downloads a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
 npm ci --prefix tests/Workflows.Server.Tests/npm --no-audit --no-fund --loglevel=error >/dev/null
 npm ci --prefix tests/Workflows.Cli.Tests/npm --no-audit --no-fund --loglevel=error >/dev/null
 npm ci --prefix examples/node --no-audit --no-fund --loglevel=error >/dev/null

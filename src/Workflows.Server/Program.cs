@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Workflows.Blocks;
+using Workflows.WebConsole;
 using Workflows.Engine;
 using Workflows.Server.Api;
 using Workflows.Server.Auth;
@@ -44,7 +45,8 @@ public static class Program
             .AddCallbackDelivery()
             .AddBackgroundWork()
             .AddWorkflowsApi()
-            .AddApiDescription();
+            .AddApiDescription()
+            .AddWorkflowsConsole();
 
         var app = builder.Build();
         // Every setting is checked now, all at once, before a hosted service can trip over one of them.
@@ -62,6 +64,7 @@ public static class Program
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapWorkflowsConsole();
         return app;
     }
 }
