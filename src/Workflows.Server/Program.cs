@@ -6,6 +6,7 @@ using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
 using Workflows.Server.Files;
 using Workflows.Server.Hosting;
+using Workflows.Server.Observability;
 
 namespace Workflows.Server;
 
@@ -34,6 +35,7 @@ public static class Program
         configure?.Invoke(builder);
 
         var settings = builder.AddWorkflowsSettings();
+        builder.AddWorkflowsObservability();
         builder.Services
             .AddWorkflowsStorage(settings)
             .AddWorkflowEngine()
@@ -59,7 +61,8 @@ public static class Program
         app.MapFileEndpoints();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapHealthChecks("/healthz", new() { Predicate = check => !check.Tags.Contains(ObservabilityExtensions.ReadyTag) }).AllowAnonymous();
+        app.MapWorkflowsObservability();
         return app;
     }
 }

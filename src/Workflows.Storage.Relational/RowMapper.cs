@@ -49,6 +49,7 @@ public static class RowMapper<TColumns>
         WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 28)),
         RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(29)),
         CancelRequested = GetNullableString(reader, 30),
+        TraceParent = GetNullableString(reader, 31),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>

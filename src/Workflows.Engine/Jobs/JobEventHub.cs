@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Workflows.Engine.Diagnostics;
 
 namespace Workflows.Engine.Jobs;
 
@@ -25,6 +26,7 @@ public sealed class JobEventHub
         });
         var subscription = new JobSubscription(this, jobId, channel);
         _jobs.AddOrUpdate(jobId, _ => new Subscribers(subscription), (_, s) => s.Add(subscription));
+        EngineTelemetry.Watchers.Add(1);
         return subscription;
     }
 
@@ -88,6 +90,7 @@ public sealed class JobEventHub
 
     internal void Unsubscribe(JobSubscription subscription)
     {
+        EngineTelemetry.Watchers.Add(-1);
         while (_jobs.TryGetValue(subscription.JobId, out var current))
         {
             var next = current.Remove(subscription);

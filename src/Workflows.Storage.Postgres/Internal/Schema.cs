@@ -186,6 +186,12 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN rerun_of uuid;
         """,
+
+        // 8 (renumber at merge): the W3C trace context of a job's latest run, so a resumed or taken-over job continues
+        // its trace.
+        """
+        ALTER TABLE jobs ADD COLUMN trace_parent text;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -197,6 +197,12 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN rerun_of TEXT;
         """,
+
+        // 12 (renumber at merge): the W3C trace context of a job's latest run, so a resumed or taken-over job continues
+        // its trace.
+        """
+        ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
