@@ -74,8 +74,12 @@ public static class EngineTelemetry
     internal static readonly UpDownCounter<long> JobsRunning =
         Meter.CreateUpDownCounter<long>("workflows.jobs.running", description: "Jobs executing in this process.");
 
-    internal static readonly UpDownCounter<long> Watchers =
-        Meter.CreateUpDownCounter<long>("workflows.watchers", description: "Live subscriptions to a job's events in this process (WatchJob streams, waiting runs).");
+    private static long _watchers;
+
+    // Observed rather than added to, so the gauge is there (at 0) before anyone ever watched.
+    private static readonly ObservableUpDownCounter<long> WatcherCount = Meter.CreateObservableUpDownCounter(
+        "workflows.watchers", () => Volatile.Read(ref _watchers),
+        description: "Live subscriptions to job events in this process (WatchJob streams, progress forwarding).");
 
     private static readonly Counter<long> LlmTokens =
         Meter.CreateCounter<long>("workflows.llm.tokens", description: "Model tokens used, by direction (input, output).");
@@ -90,6 +94,12 @@ public static class EngineTelemetry
         "workflows.jobs.waiting",
         () => Volatile.Read(ref _waitingJobs) is var waiting and >= 0 ? [new Measurement<long>(waiting)] : Array.Empty<Measurement<long>>(),
         description: "Jobs in state waiting in the store (all nodes), as last sampled.");
+
+    /// <summary>Counts a subscription to a job's events starting (+1) or ending (-1).</summary>
+    internal static void AddWatchers(int delta) => Interlocked.Add(ref _watchers, delta);
+
+    /// <summary>Whether the watcher gauge is listened to (it is registered on first use of this class).</summary>
+    internal static bool WatchersObserved => WatcherCount.Enabled;
 
     /// <summary>Whether the waiting-jobs gauge has a sample (it is registered on first use of this class).</summary>
     internal static bool HasWaitingSample => WaitingJobs.Enabled && Volatile.Read(ref _waitingJobs) >= 0;

@@ -26,7 +26,7 @@ public sealed class JobEventHub
         });
         var subscription = new JobSubscription(this, jobId, channel);
         _jobs.AddOrUpdate(jobId, _ => new Subscribers(subscription), (_, s) => s.Add(subscription));
-        EngineTelemetry.Watchers.Add(1);
+        EngineTelemetry.AddWatchers(1);
         return subscription;
     }
 
@@ -90,7 +90,7 @@ public sealed class JobEventHub
 
     internal void Unsubscribe(JobSubscription subscription)
     {
-        EngineTelemetry.Watchers.Add(-1);
+        EngineTelemetry.AddWatchers(-1);
         while (_jobs.TryGetValue(subscription.JobId, out var current))
         {
             var next = current.Remove(subscription);

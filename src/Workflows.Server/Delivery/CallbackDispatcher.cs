@@ -46,7 +46,8 @@ internal sealed partial class CallbackDispatcher(
     private async ValueTask DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         // In the job's trace: the POST carries its traceparent (HttpClient instrumentation, under this span).
-        using var span = await DeliveryTracing.StartAsync(store, message, cancellationToken);
+        // Started here, not in an async helper: the ambient span a helper sets would not outlive its return.
+        using var span = DeliveryTracing.Start(message, await DeliveryTracing.ParentAsync(store, message, cancellationToken));
         string error;
         var retryable = true;
         TimeSpan? retryAfter = null;

@@ -13,22 +13,22 @@ internal static class DeliveryTracing
     private static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>
-    /// Starts <c>callback.deliver</c> as a child of the job's latest run (read from the store, which keeps its trace), or
-    /// returns null when nothing listens; the POST then carries <c>traceparent</c>.
+    /// The job's latest run (read from the store, which keeps its trace), to parent a delivery's span; default when
+    /// nothing listens or the job has no trace.
     /// </summary>
-    public static async Task<Activity?> StartAsync(IJobStore store, OutboxMessage message, CancellationToken cancellationToken)
+    public static async Task<ActivityContext> ParentAsync(IJobStore store, OutboxMessage message, CancellationToken cancellationToken)
     {
         if (!Source.HasListeners())
         {
-            return null;
+            return default;
         }
 
-        ActivityContext parent = default;
         try
         {
-            if ((await store.GetJobAsync(message.JobId, cancellationToken))?.TraceParent is { } stored)
+            if ((await store.GetJobAsync(message.JobId, cancellationToken))?.TraceParent is { } stored &&
+                ActivityContext.TryParse(stored, null, isRemote: true, out var parent))
             {
-                ActivityContext.TryParse(stored, null, isRemote: true, out parent);
+                return parent;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -36,6 +36,15 @@ internal static class DeliveryTracing
             // Tracing is best effort: a delivery never fails because its trace could not be found.
         }
 
+        return default;
+    }
+
+    /// <summary>
+    /// Starts <c>callback.deliver</c> under <paramref name="parent"/> as the ambient span (the POST then carries its
+    /// <c>traceparent</c>), or returns null when nothing listens.
+    /// </summary>
+    public static Activity? Start(OutboxMessage message, ActivityContext parent)
+    {
         var span = Source.StartActivity("callback.deliver", ActivityKind.Internal, parent);
         if (span is { IsAllDataRequested: true })
         {
