@@ -156,11 +156,15 @@ catch (Exception e) when (e is InvalidOperationException or TimeoutException)
 var (_, clusterMarkdown) = settings.Includes("postgres") && settings.Nodes.Length > 0
     ? await ClusterBench.RunAsync(settings, token, dir => RealEnvironment(dir, false), rows, problems)
     : ([], "");
+var telemetryMarkdown = settings.Includes(TelemetryBench.Name)
+    ? await TelemetryBench.RunAsync(settings, token, dir => RealEnvironment(dir, false), problems)
+    : "";
 var fanOut = fanOuts.Count == 0 ? null : fanOuts.OrderBy(f => f.P99Us).ElementAt(fanOuts.Count / 2);
 // Several runs: the one with the median timer p99 (its other figures come with it, so a row stays one run's).
 var waits = waitRuns.Count == 0 ? null : waitRuns.OrderBy(w => w.LatenessP99Us).ElementAt(waitRuns.Count / 2);
 var markdown = Report.Build(settings, startedAt, load0, rows, fanOut, waits, waitRuns, engine, idle, problems) +
-    (clusterMarkdown.Length > 0 ? Environment.NewLine + clusterMarkdown : "");
+    (clusterMarkdown.Length > 0 ? Environment.NewLine + clusterMarkdown : "") +
+    (telemetryMarkdown.Length > 0 ? Environment.NewLine + telemetryMarkdown : "");
 Console.Out.WriteLine();
 Console.Out.WriteLine(markdown);
 Directory.CreateDirectory(settings.OutDir);

@@ -149,7 +149,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"server did not answer /healthz within {timeout}:\n{Tail()}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

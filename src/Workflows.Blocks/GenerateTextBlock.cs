@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.AI;
 using Workflows.Blocks.Internal;
 using Workflows.Blocks.Models;
 using Workflows.Blocks.Models.Internal;
+using Workflows.Engine.Diagnostics;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Templating;
 
@@ -100,6 +102,11 @@ public sealed class GenerateTextBlock : IBlock
         };
 
         var client = GetClient(providers, settings);
+        // The block's span (block generate_text) is the model call's span, in the GenAI conventions' words.
+        var span = Activity.Current is { Source.Name: EngineTelemetry.Name, IsAllDataRequested: true } current ? current : null;
+        span?.SetTag("gen_ai.operation.name", "chat");
+        span?.SetTag("gen_ai.provider.name", client.Provider);
+        span?.SetTag("gen_ai.request.model", client.Model);
         var text = new StringBuilder();
         UsageDetails? usage = null;
         var updates = 0;
@@ -136,6 +143,11 @@ public sealed class GenerateTextBlock : IBlock
             throw new BlockException(
                 $"model provider '{client.Provider}' sent no streamed response; it must answer \"stream\": true requests with text/event-stream chunks");
         }
+
+        var (inputTokens, outputTokens) = (usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
+        span?.SetTag("gen_ai.usage.input_tokens", inputTokens);
+        span?.SetTag("gen_ai.usage.output_tokens", outputTokens);
+        EngineTelemetry.RecordTokens(inputTokens, outputTokens);
 
         var answer = text.ToString();
         var output = settings.Json ? ParseJson(client.Provider, answer) : JsonValue.Create(answer);

@@ -7,6 +7,7 @@ using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
 using Workflows.Server.Files;
 using Workflows.Server.Hosting;
+using Workflows.Server.Observability;
 
 namespace Workflows.Server;
 
@@ -35,6 +36,7 @@ public static class Program
         configure?.Invoke(builder);
 
         var settings = builder.AddWorkflowsSettings();
+        builder.AddWorkflowsObservability();
         builder.Services
             .AddWorkflowsStorage(settings)
             .AddWorkflowEngine()
@@ -63,7 +65,8 @@ public static class Program
         app.MapApiDescription();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapHealthChecks("/healthz", new() { Predicate = check => !check.Tags.Contains(ObservabilityExtensions.ReadyTag) }).AllowAnonymous();
+        app.MapWorkflowsObservability();
         app.MapWorkflowsConsole();
         return app;
     }

@@ -58,6 +58,14 @@ public sealed partial class PostgresStore
     }
 
     /// <inheritdoc />
+    public Task<long> CountJobsAsync(JobState state, CancellationToken cancellationToken) =>
+        ReadAsync(
+            JobSql.CountByState,
+            parameters => parameters.Int("state", (int)state),
+            static async (reader, ct) => await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0,
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<CancelRequest>> ListCancelRequestsAsync(string owner, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);

@@ -50,6 +50,7 @@ public static class RowMapper<TColumns>
         WaitSignals = StoredJson.ParseStrings(GetNullableString(reader, 29)),
         RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(30)),
         CancelRequested = GetNullableString(reader, 31),
+        TraceParent = GetNullableString(reader, 32),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>

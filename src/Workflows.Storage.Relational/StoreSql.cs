@@ -13,7 +13,7 @@ public sealed class StoreSql
         "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at, schedule_id, scheduled_time, budget, rerun_of, definition_hash";
 
     /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
-    public const string JobColumns = InsertJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested";
+    public const string JobColumns = InsertJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested, trace_parent";
 
     /// <summary>The job_signals columns, in the order <see cref="RowMapper{TColumns}.ReadSignal"/> reads them.</summary>
     public const string SignalColumns = "id, job_id, name, payload, idempotency_key, created_at, consumed";

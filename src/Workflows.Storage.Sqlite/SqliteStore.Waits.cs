@@ -28,6 +28,13 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
+    public Task<long> CountJobsAsync(JobState state, CancellationToken cancellationToken) =>
+        ReadAsync<int, long>(
+            (int)state,
+            static (connection, state) => (long)connection.Command(JobSql.CountByState).Set("$state", state).ExecuteScalar()!,
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<CancelRequest>> ListCancelRequestsAsync(string owner, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Workflows.Engine.Diagnostics;
 
 namespace Workflows.Engine.Jobs;
 
@@ -25,6 +26,7 @@ public sealed class JobEventHub
         });
         var subscription = new JobSubscription(this, jobId, channel);
         _jobs.AddOrUpdate(jobId, _ => new Subscribers([subscription], new Known()), (_, s) => s.Add(subscription));
+        EngineTelemetry.AddWatchers(1);
         return subscription;
     }
 
@@ -138,6 +140,7 @@ public sealed class JobEventHub
 
     internal void Unsubscribe(JobSubscription subscription)
     {
+        EngineTelemetry.AddWatchers(-1);
         while (_jobs.TryGetValue(subscription.JobId, out var current))
         {
             var next = current.Remove(subscription);

@@ -122,6 +122,13 @@ public sealed record JobRecord
     public string? CancelRequested { get; init; }
 
     /// <summary>
+    /// The W3C <c>traceparent</c> of the job's latest <c>workflow.run</c> span, or null before its first run with tracing
+    /// on: a resumed or taken-over job continues that trace (its span is that span's child and links to it), and its
+    /// callback carries it.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>
     /// Not stored: the posts and cost of the whole run, set on the record a run hands back when this node ran the job from
     /// its start (so nothing of it is only in the store); null on records read from the store.
     /// </summary>

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Apps;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
+using Workflows.Engine.Diagnostics;
 using Workflows.Engine.Execution;
 using Workflows.Engine.Jobs.Internal;
 using Workflows.Engine.Storage;
@@ -133,9 +135,15 @@ public sealed partial class JobRunner(
     private async Task RunAsync(JobExecution execution, RunningJob running)
     {
         var job = execution.Job;
+        using var span = JobTracing.StartRun(job);
+        // This attempt's span is stored with its first commit: the next attempt, on any node, continues its trace.
+        execution.RecordTrace(span?.Id);
+        using var scope = JobScope(logger, job.Id, span?.TraceId.ToHexString());
+        EngineTelemetry.JobsRunning.Add(1);
         try
         {
             await ExecuteAsync(execution, running);
+            Ended(execution.Job, job.State);
             running.Completion.TrySetResult(execution.Job with { RunSummary = execution.Summary });
         }
         catch (Exception) when (execution.Broken is { } broken)
@@ -173,6 +181,7 @@ public sealed partial class JobRunner(
             {
                 // The details stay in the log; the caller sees a plain message.
                 await execution.FinishAsync(JobState.Failed, null, "internal error while running the job", payloads);
+                Ended(execution.Job, job.State);
                 running.Completion.TrySetResult(execution.Job);
             }
             catch (Exception finishError)
@@ -183,6 +192,8 @@ public sealed partial class JobRunner(
         }
         finally
         {
+            EngineTelemetry.JobsRunning.Add(-1);
+            JobTracing.EndRun(span, execution.Job);
             execution.AbandonCreate();
             _running.TryRemove(job.Id, out _);
             running.Dispose();
@@ -200,6 +211,21 @@ public sealed partial class JobRunner(
         {
             return execution.Durable;
         }
+    }
+
+    // A job this attempt took to a terminal state: counted once, with its duration from its first start.
+    private void Ended(JobRecord final, JobState before)
+    {
+        if (!final.State.IsTerminal() || before.IsTerminal())
+        {
+            return;
+        }
+
+        var state = new KeyValuePair<string, object?>("state", JobTracing.StateName(final.State));
+        EngineTelemetry.JobsFinished.Add(1, state);
+        var finished = final.FinishedAt ?? time.GetUtcNow();
+        EngineTelemetry.JobDuration.Record(Math.Max(0, (finished - (final.StartedAt ?? final.CreatedAt)).TotalSeconds), state);
+        LogJobEnded(logger, final.Id, final.State, final.Error);
     }
 
     private async Task ExecuteAsync(JobExecution execution, RunningJob running)
@@ -242,6 +268,8 @@ public sealed partial class JobRunner(
         else
         {
             await execution.StartAsync();
+            EngineTelemetry.JobsStarted.Add(1);
+            EngineTelemetry.QueueDelay.Record(Math.Max(0, (time.GetUtcNow() - job.CreatedAt).TotalSeconds));
         }
 
         var reused = !resumed && workflow is not null && job.ReusedOutputs is { Count: > 0 } outputs ? outputs : null;
@@ -413,6 +441,15 @@ public sealed partial class JobRunner(
 
         _shutdown.Dispose();
     }
+
+    // Every log line written while a job runs here (by the runner, a block, a model client) carries job_id and trace_id,
+    // named as SPEC.md names them (snake case, as log pipelines index them), not in the PascalCase of message templates.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1727", Justification = "SPEC names the scope keys job_id and trace_id.")]
+    private static readonly Func<ILogger, Guid, string?, IDisposable?> JobScope =
+        LoggerMessage.DefineScope<Guid, string?>("job_id:{job_id} trace_id:{trace_id}");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} ended {State}: {Error}")]
+    private static partial void LogJobEnded(ILogger logger, Guid jobId, JobState state, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give up the leases of {Count} jobs at shutdown")]
     private static partial void LogReleaseFailed(ILogger logger, int count, Exception exception);

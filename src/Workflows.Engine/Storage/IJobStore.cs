@@ -72,6 +72,12 @@ public interface IJobStore
     /// </summary>
     Task<IReadOnlyList<Guid>> PruneAsync(DateTimeOffset finishedBefore, int batchSize, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many jobs (of every organisation) are in <paramref name="state"/>: a real query, for the waiting-jobs gauge and
+    /// the readiness check, which tells from it that the store answers.
+    /// </summary>
+    Task<long> CountJobsAsync(JobState state, CancellationToken cancellationToken);
+
     /// <summary>Jobs not in a terminal state, oldest first, for recovery after a restart.</summary>
     Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken);
 

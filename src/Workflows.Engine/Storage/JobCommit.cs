@@ -63,6 +63,9 @@ public sealed record JobCommit
     /// <summary>The job's accumulated running time, when it changes (see <see cref="JobRecord.RunTime"/>).</summary>
     public TimeSpan? RunTime { get; init; }
 
+    /// <summary>The W3C trace context of the attempt committing, when it changes (see <see cref="JobRecord.TraceParent"/>).</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Signals (<see cref="JobSignal.Id"/>) taken by this step: marked consumed in the same transaction.</summary>
     public IReadOnlyList<long> ConsumeSignals { get; init; } = [];
 

@@ -1,3 +1,5 @@
+using Workflows.Engine.Diagnostics;
+using Workflows.Server.Observability;
 using Microsoft.Extensions.Options;
 using Workflows.Security;
 using Workflows.Engine.Storage;
@@ -43,6 +45,9 @@ internal sealed partial class CallbackDispatcher(
 
     private async ValueTask DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
+        // In the job's trace: the POST carries its traceparent (HttpClient instrumentation, under this span).
+        // Started here, not in an async helper: the ambient span a helper sets would not outlive its return.
+        using var span = DeliveryTracing.Start(message, await DeliveryTracing.ParentAsync(store, message, cancellationToken));
         string error;
         var retryable = true;
         TimeSpan? retryAfter = null;
@@ -56,6 +61,7 @@ internal sealed partial class CallbackDispatcher(
             if (response.IsSuccessStatusCode)
             {
                 await store.RecordDeliveryAttemptAsync(message.Id, true, null, null, CancellationToken.None);
+                EngineTelemetry.RecordDelivery(message.Kind, "delivered");
                 return;
             }
 
@@ -82,6 +88,8 @@ internal sealed partial class CallbackDispatcher(
             retryAt = null;
         }
 
+        EngineTelemetry.RecordDelivery(message.Kind, retryAt is null ? "failed" : "retry");
+        span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
         LogAttemptFailed(logger, message.DeliveryId, message.JobId, error, retryAt);
         await store.RecordDeliveryAttemptAsync(message.Id, false, error, retryAt, CancellationToken.None);
     }

@@ -1,3 +1,4 @@
+using Workflows.Engine.Diagnostics;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
@@ -143,6 +144,7 @@ internal sealed partial class ProgressForwarder(
                 using var response = await client.SendAsync(request, timeout.Token);
                 if (response.IsSuccessStatusCode)
                 {
+                    EngineTelemetry.RecordDelivery("progress", "delivered");
                     return true;
                 }
 
@@ -175,6 +177,7 @@ internal sealed partial class ProgressForwarder(
             }
         }
 
+        EngineTelemetry.RecordDelivery("progress", "dropped");
         LogBatchDropped(logger, webhookId, job.Id, batch.Count, attempts, error);
         return true;
     }

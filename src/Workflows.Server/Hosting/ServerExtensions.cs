@@ -61,8 +61,9 @@ internal static class ServerExtensions
             grpc.MaxReceiveMessageSize = 32 * 1024 * 1024;
         }).AddJsonTranscoding();
         services.AddGrpcReflection();
-        // grpc.health.v1 reports UNKNOWN when no check is registered: a process that answers is serving.
-        services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        // grpc.health.v1 reports UNKNOWN when no check is registered: a process that answers is serving. The overall
+        // service ("") is in step with /healthz/ready: serving while the store answers (Observability.StoreHealthCheck).
+        services.AddGrpcHealthChecks(health => health.Services.Map("", _ => true)).AddCheck("self", () => HealthCheckResult.Healthy());
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
         return services;
     }

@@ -40,6 +40,7 @@ internal sealed class CommitStatement
             .Text("lease_owner", commit.LeaseOwner)
             .Text("notification", JobNotifications.Format(commit.JobId, lastSequence))
             .BigInt("run_time_ms", commit.RunTime is { } runTime ? (long)runTime.TotalMilliseconds : null)
+            .Text("trace_parent", commit.TraceParent)
             .Bool("wait", commit.Wait is not null)
             .Time("wake_at", commit.Wait?.WakeAt)
             .Text("wait_signals", commit.Wait is { } waiting ? StoredJson.WriteStrings(waiting.Signals) : null);

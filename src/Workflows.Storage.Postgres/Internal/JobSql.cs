@@ -26,6 +26,8 @@ internal static class JobSql
 
     /// <summary>The last sequence of each existing job of <c>ids</c> (one index probe each).</summary>
     public const string SelectLastSequences = "SELECT id, last_sequence FROM jobs WHERE id = ANY(@ids)";
+    /// <summary>Jobs in one state (a waiting count reads the jobs_due index alone).</summary>
+    public const string CountByState = "SELECT count(*) FROM jobs WHERE state = @state";
 
     /// <summary>
     /// One commit in one statement: the job advances only when nobody else did (sequence, state not finished and, for the
@@ -37,7 +39,7 @@ internal static class JobSql
         "UPDATE jobs SET last_sequence = @last_sequence, state = COALESCE(@state, state), " +
         "started_at = COALESCE(@started_at, started_at), finished_at = COALESCE(@finished_at, finished_at), " +
         "result = COALESCE(@result, result), error = COALESCE(@error, error), " +
-        "run_time_ms = COALESCE(@run_time_ms, run_time_ms), " +
+        "run_time_ms = COALESCE(@run_time_ms, run_time_ms), trace_parent = COALESCE(@trace_parent, trace_parent), " +
         "wake_at = CASE WHEN @wait AND cancel_requested IS NOT NULL THEN created_at WHEN @wait THEN @wake_at WHEN @state IS NOT NULL THEN NULL ELSE wake_at END, " +
         "wait_signals = CASE WHEN @wait THEN @wait_signals WHEN @state IS NOT NULL THEN NULL ELSE wait_signals END, " +
         "lease_owner = CASE WHEN @wait THEN NULL ELSE lease_owner END, " +

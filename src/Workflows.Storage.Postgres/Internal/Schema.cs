@@ -196,6 +196,12 @@ internal static class Schema
         );
         ALTER TABLE jobs ADD COLUMN definition_hash text;
         """,
+
+        // 7: the W3C trace context of a job's latest run, so a resumed or taken-over job continues
+        // its trace.
+        """
+        ALTER TABLE jobs ADD COLUMN trace_parent text;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -14,12 +14,15 @@ internal static class JobSql
         "$idempotency_key, $dialect, $parent_job_id, $idempotency_fingerprint, $idempotency_expires_at, $lease_owner, $lease_expires_at, " +
         "$schedule_id, $scheduled_time, $budget, $rerun_of, $definition_hash)";
 
+    /// <summary>Jobs in one state (a waiting count reads the jobs_due index alone).</summary>
+    public const string CountByState = "SELECT count(*) FROM jobs WHERE state = $state";
+
     /// <summary>Advances a job only when nobody else did: no row changes on a sequence mismatch. NULL means unchanged.</summary>
     public const string AdvanceJob =
         "UPDATE jobs SET last_sequence = $last_sequence, state = COALESCE($state, state), " +
         "started_at = COALESCE($started_at, started_at), finished_at = COALESCE($finished_at, finished_at), " +
         "result = COALESCE($result, result), error = COALESCE($error, error), " +
-        "run_time_ms = COALESCE($run_time_ms, run_time_ms), " +
+        "run_time_ms = COALESCE($run_time_ms, run_time_ms), trace_parent = COALESCE($trace_parent, trace_parent), " +
         "wake_at = CASE WHEN $wait AND cancel_requested IS NOT NULL THEN created_at WHEN $wait THEN $wake_at WHEN $state IS NOT NULL THEN NULL ELSE wake_at END, " +
         "wait_signals = CASE WHEN $wait THEN $wait_signals WHEN $state IS NOT NULL THEN NULL ELSE wait_signals END, " +
         "lease_owner = CASE WHEN $wait THEN NULL ELSE lease_owner END, " +

@@ -59,6 +59,7 @@ internal static class JobWrites
             .Set("$error", commit.Error)
             .Set("$lease_owner", commit.LeaseOwner)
             .Set("$run_time_ms", commit.RunTime is { } runTime ? (long)runTime.TotalMilliseconds : null)
+            .Set("$trace_parent", commit.TraceParent)
             .Set("$wait", commit.Wait is not null ? 1 : 0)
             .Set("$wake_at", UnixTime.ToMilliseconds(commit.Wait?.WakeAt))
             .Set("$wait_signals", commit.Wait is { } waiting ? StoredJson.WriteStrings(waiting.Signals) : null);

@@ -207,6 +207,12 @@ internal static class Schema
         ) WITHOUT ROWID;
         ALTER TABLE jobs ADD COLUMN definition_hash TEXT;
         """,
+
+        // 11: the W3C trace context of a job's latest run, so a resumed or taken-over job continues
+        // its trace.
+        """
+        ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

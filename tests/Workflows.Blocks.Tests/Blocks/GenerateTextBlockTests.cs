@@ -1,10 +1,15 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Workflows.Engine.Blocks;
 using Workflows.Blocks;
 using Workflows.Blocks.Models;
 using Workflows.Blocks.Tests.Fixtures;
 using Workflows.Blocks.Tests.Models;
+using Workflows.Engine.Diagnostics;
 using Workflows.Engine.Templating;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using Workflows.Tests.Shared;
 
 namespace Workflows.Blocks.Tests.Blocks;
@@ -94,6 +99,44 @@ public sealed class GenerateTextBlockTests : IAsyncLifetime
         var result = await running.WaitAsync(Deadline);
         Assert.Equal(["first", " second", " third"], context.Deltas);
         Assert.Equal(string.Concat(context.Deltas), result.Output!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_InABlockSpan_RecordsGenAiAttributesAndTokenCounts()
+    {
+        _server.PromptTokens = 21;
+        _server.CompletionTokens = 8;
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(EngineTelemetry.Name).AddInMemoryExporter(spans).Build();
+        // Tests of this class run one at a time, and no other class runs this block: these are this call's tokens.
+        var tokens = new System.Collections.Concurrent.ConcurrentBag<(string Direction, long Count)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == EngineTelemetry.Name && instrument.Name == "workflows.llm.tokens")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => tokens.Add(((string)tags[0].Value!, value)));
+        listener.Start();
+
+        // As the executor runs it: inside the block's span.
+        using (EngineTelemetry.Source.StartActivity("block generate_text"))
+        {
+            await Fixture("hi").WithParameter("model", "other-model").ExecuteAsync();
+        }
+
+        var span = Assert.Single(spans);
+        Assert.Equal("chat", span.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal("other-model", span.GetTagItem("gen_ai.request.model"));
+        Assert.Equal("local", span.GetTagItem("gen_ai.provider.name"));
+        Assert.Equal(21L, span.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(8L, span.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal(21, tokens.Where(t => t.Direction == "input").Sum(t => t.Count));
+        Assert.Equal(8, tokens.Where(t => t.Direction == "output").Sum(t => t.Count));
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public sealed class EventLogStore(IReadOnlyList<JobEvent> events) : IJobStore
 
     public Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<long> CountJobsAsync(JobState state, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public Task<IReadOnlyList<JobRecord>> ClaimJobsAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 

@@ -156,12 +156,17 @@ public sealed class ServerProcess : IDisposable
         _process.Dispose();
     }
 
+    /// <summary>Every line the process writes (stdout and stderr), as it comes; for tests that read all of it.</summary>
+    public event Action<string>? Line;
+
     private void Keep(string? line)
     {
         if (line is null)
         {
             return;
         }
+
+        Line?.Invoke(line);
 
         _output.Enqueue(line);
         while (_output.Count > KeptOutputLines && _output.TryDequeue(out _))

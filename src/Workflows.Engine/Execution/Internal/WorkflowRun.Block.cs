@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Workflows.Engine.Blocks;
 using Workflows.Engine.Definitions;
+using Workflows.Engine.Diagnostics;
 
 namespace Workflows.Engine.Execution.Internal;
 
@@ -56,6 +57,8 @@ internal sealed partial class WorkflowRun
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(runToken, timeout.Token);
         var blockToken = linked?.Token ?? runToken;
 
+        // The block's span is the ambient one while it runs: its HTTP calls, model calls and child jobs hang under it.
+        using var span = StartSpan(definition);
         var started = Stopwatch.GetTimestamp();
         BlockResult? result = null;
         string? reason = null;
@@ -103,6 +106,12 @@ internal sealed partial class WorkflowRun
         }
 
         var duration = earlier + Stopwatch.GetElapsedTime(started);
+        EngineTelemetry.BlockDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("type", definition.Type));
+        if (result is null)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
         if (result is not null)
         {
             // Outside the try: an observer that cannot record the result is the runner's failure, not the block's.
@@ -112,6 +121,23 @@ internal sealed partial class WorkflowRun
 
         await _observer.BlockFailedAsync(definition, error!, duration, _cancellationToken);
         return new BlockCompletion(i, timedOut ? BlockCompletionKind.TimedOut : BlockCompletionKind.Failed, null, reason, null);
+    }
+
+    private static Activity? StartSpan(BlockDefinition definition)
+    {
+        if (!EngineTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var span = EngineTelemetry.Source.StartActivity(EngineTelemetry.BlockSpanPrefix + definition.Type);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(EngineTelemetry.BlockIdTag, definition.Id);
+            span.SetTag(EngineTelemetry.BlockTypeTag, definition.Type);
+        }
+
+        return span;
     }
 
     // Timers take at most about 49 days; a longer timeout is no limit in practice (jobs have their own, shorter one).

@@ -48,6 +48,9 @@ internal sealed class JobExecution(
     private NewJob? _create = create;
     private readonly TaskCompletionSource _stored = NewStoredSource(create);
 
+    // Under _order: the trace context of this attempt's span, until a commit takes it.
+    private string? _traceParent;
+
     /// <summary>Completes once the job is in the store (at once when it was stored before this execution).</summary>
     public Task Stored => _stored.Task;
 
@@ -133,6 +136,18 @@ internal sealed class JobExecution(
     /// <summary>Appends a job-level log line.</summary>
     public ValueTask LogAsync(string message) =>
         AppendAsync(new JobEvent(Job.Id, 0, JobEventTypes.Log, StoredTime.Now(time)) { Text = message });
+
+    /// <summary>
+    /// Stores <paramref name="traceParent"/> (this attempt's <c>workflow.run</c> span) with the job's next commit, so a later
+    /// attempt on any node continues the same trace.
+    /// </summary>
+    public void RecordTrace(string? traceParent)
+    {
+        lock (_order)
+        {
+            _traceParent = traceParent;
+        }
+    }
 
     /// <summary>Marks the job running.</summary>
     public ValueTask StartAsync()
@@ -363,7 +378,10 @@ internal sealed class JobExecution(
                 FinishedAt = change.FinishedAt ?? Job.FinishedAt,
                 Result = change.Result ?? Job.Result,
                 Error = change.Error ?? Job.Error,
+                TraceParent = _traceParent ?? Job.TraceParent,
             };
+            batch.TraceParent = _traceParent ?? batch.TraceParent;
+            _traceParent = null;
 
             batch.Outputs.AddRange(change.Outputs);
             batch.ConsumeSignals.AddRange(change.ConsumeSignals);
@@ -500,6 +518,7 @@ internal sealed class JobExecution(
         Wait = batch.Wait,
         RunTime = batch.RunTime,
         ConsumeSignals = batch.ConsumeSignals,
+        TraceParent = batch.TraceParent,
     };
 
     /// <summary>Ends <see cref="Stored"/> for a run that stopped before its first commit (the job was never stored).</summary>
@@ -544,6 +563,7 @@ internal sealed class JobExecution(
         public DateTimeOffset? FinishedAt { get; set; }
         public JsonNode? Result { get; set; }
         public string? Error { get; set; }
+        public string? TraceParent { get; set; }
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

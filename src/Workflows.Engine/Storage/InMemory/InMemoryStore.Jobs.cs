@@ -109,6 +109,10 @@ public sealed partial class InMemoryStore
         Locked<Guid, IReadOnlyList<JobPost>>(jobId, static (store, id) => store.Find(id)?.Posts.ToList() ?? [], cancellationToken);
 
     /// <inheritdoc />
+    public Task<long> CountJobsAsync(JobState state, CancellationToken cancellationToken) =>
+        Locked(state, static (store, state) => (long)store._jobs.Values.Count(entry => entry.Record.State == state), cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<JobRecord>> ListUnfinishedJobsAsync(CancellationToken cancellationToken) =>
         Locked<bool, IReadOnlyList<JobRecord>>(true, static (store, _) =>
         {
@@ -235,6 +239,7 @@ public sealed partial class InMemoryStore
             FinishedAt = StoredTime.Of(commit.FinishedAt) ?? job.FinishedAt,
             Error = commit.Error ?? job.Error,
             RunTime = commit.RunTime is { } runTime ? TimeSpan.FromMilliseconds(Math.Floor(runTime.TotalMilliseconds)) : job.RunTime,
+            TraceParent = commit.TraceParent ?? job.TraceParent,
         };
         if (commit.Wait is { } wait)
         {
