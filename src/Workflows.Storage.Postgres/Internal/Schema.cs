@@ -186,6 +186,19 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN rerun_of uuid;
         """,
+
+        // 6 (9 once merged after the branches that add 6-8): job handles, short-lived names for a job that a caller
+        // holds instead of its id (a poll token's hash, an MCP request id). No foreign key: retention may delete the
+        // job first, and the handle only lives until its expiry.
+        """
+        CREATE TABLE job_handles (
+            key        text        NOT NULL PRIMARY KEY,
+            org        text        NOT NULL,
+            job_id     uuid        NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE INDEX job_handles_expiry ON job_handles (expires_at);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

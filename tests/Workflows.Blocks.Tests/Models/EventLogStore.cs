@@ -70,4 +70,8 @@ public sealed class EventLogStore(IReadOnlyList<JobEvent> events) : IJobStore
     public Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<bool> RequeueDeliveryAsync(long outboxId, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task PutJobHandleAsync(JobHandle handle, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<JobHandle?> GetJobHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
