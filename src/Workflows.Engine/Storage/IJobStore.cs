@@ -133,8 +133,8 @@ public interface IJobStore
     /// Stores <paramref name="handle"/>, replacing any handle with its key, and forgets handles expired at
     /// <paramref name="now"/>.
     /// </summary>
-    Task PutJobHandleAsync(JobHandle handle, DateTimeOffset now, CancellationToken cancellationToken);
+    Task PutHandleAsync(Handle handle, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The handle stored under <paramref name="key"/>, or null when there is none or it expired at <paramref name="now"/>.</summary>
-    Task<JobHandle?> GetJobHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<Handle?> GetHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
 }

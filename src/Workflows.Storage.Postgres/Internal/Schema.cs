@@ -187,17 +187,17 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN rerun_of uuid;
         """,
 
-        // 6 (9 once merged after the branches that add 6-8): job handles, short-lived names for a job that a caller
-        // holds instead of its id (a poll token's hash, an MCP request id). No foreign key: retention may delete the
+        // 6 (9 once merged after the branches that add 6-8): handles, short-lived names a caller holds instead of an
+        // id (a poll token's hash or an MCP request id for a job, an upload for its file). No foreign key: retention may delete the
         // job first, and the handle only lives until its expiry.
         """
-        CREATE TABLE job_handles (
+        CREATE TABLE handles (
             key        text        NOT NULL PRIMARY KEY,
             org        text        NOT NULL,
-            job_id     uuid        NOT NULL,
+            target     text        NOT NULL,
             expires_at timestamptz NOT NULL
         );
-        CREATE INDEX job_handles_expiry ON job_handles (expires_at);
+        CREATE INDEX handles_expiry ON handles (expires_at);
         """,
     ];
 

@@ -198,17 +198,17 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN rerun_of TEXT;
         """,
 
-        // 10 (13 once merged after the branches that add 10-12): job handles, short-lived names for a job that a caller
-        // holds instead of its id (a poll token's hash, an MCP request id). No foreign key: a handle outlives nothing
+        // 10 (13 once merged after the branches that add 10-12): handles, short-lived names a caller holds instead of an
+        // id (a poll token's hash or an MCP request id for a job, an upload for its file). No foreign key: a handle outlives nothing
         // but its expiry, and retention may delete its job first.
         """
-        CREATE TABLE job_handles (
+        CREATE TABLE handles (
             key        TEXT    NOT NULL PRIMARY KEY,
             org        TEXT    NOT NULL,
-            job_id     TEXT    NOT NULL,
+            target     TEXT    NOT NULL,
             expires_at INTEGER NOT NULL
         ) WITHOUT ROWID;
-        CREATE INDEX job_handles_expiry ON job_handles (expires_at);
+        CREATE INDEX handles_expiry ON handles (expires_at);
         """,
     ];
 

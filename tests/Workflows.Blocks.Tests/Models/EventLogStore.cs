@@ -71,7 +71,7 @@ public sealed class EventLogStore(IReadOnlyList<JobEvent> events) : IJobStore
 
     public Task<bool> RequeueDeliveryAsync(long outboxId, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task PutJobHandleAsync(JobHandle handle, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task PutHandleAsync(Handle handle, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<JobHandle?> GetJobHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Handle?> GetHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

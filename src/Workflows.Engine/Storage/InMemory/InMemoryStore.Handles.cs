@@ -2,11 +2,11 @@ using Workflows.Engine.Storage.InMemory.Internal;
 
 namespace Workflows.Engine.Storage.InMemory;
 
-// Job handles (poll tokens, MCP request ids): a dictionary, forgetting expired entries on each put.
+// Handles (poll tokens, MCP request ids, uploads): a dictionary, forgetting expired entries on each put.
 public sealed partial class InMemoryStore
 {
     /// <inheritdoc />
-    public Task PutJobHandleAsync(JobHandle handle, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task PutHandleAsync(Handle handle, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentException.ThrowIfNullOrEmpty(handle.Key);
@@ -25,7 +25,7 @@ public sealed partial class InMemoryStore
     }
 
     /// <inheritdoc />
-    public Task<JobHandle?> GetJobHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<Handle?> GetHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         return Locked((key, now: StoredTime.Of(now)), static (store, request) =>
