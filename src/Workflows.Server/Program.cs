@@ -6,6 +6,7 @@ using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
 using Workflows.Server.Files;
 using Workflows.Server.Hosting;
+using Workflows.Server.Mcp;
 
 namespace Workflows.Server;
 
@@ -43,7 +44,8 @@ public static class Program
             .AddWorkflowsFiles()
             .AddCallbackDelivery()
             .AddBackgroundWork()
-            .AddWorkflowsApi();
+            .AddWorkflowsApi()
+            .AddWorkflowsMcp();
 
         var app = builder.Build();
         // Every setting is checked now, all at once, before a hosted service can trip over one of them.
@@ -57,6 +59,7 @@ public static class Program
         app.MapGrpcService<DeveloperApi>().RequireRateLimiting(RateLimits.Policy);
         app.MapGrpcService<RecipeApi>().RequireRateLimiting(RateLimits.Policy);
         app.MapFileEndpoints();
+        app.MapWorkflowsMcp();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();

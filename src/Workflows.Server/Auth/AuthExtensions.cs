@@ -60,6 +60,14 @@ internal static class AuthExtensions
                         not null => "the token is not valid",
                         null => "a bearer token is required in the Authorization header",
                     };
+                    if (!ErrorResponses.IsGrpc(context.HttpContext))
+                    {
+                        // RFC 6750: a 401 names the scheme (MCP clients read it to tell "no token" from "bad token").
+                        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                            ? "Bearer"
+                            : "Bearer error=\"invalid_token\"";
+                    }
+
                     return ErrorResponses.WriteAsync(context.HttpContext, StatusCode.Unauthenticated, StatusCodes.Status401Unauthorized, reason);
                 },
                 OnForbidden = context => ErrorResponses.WriteAsync(
