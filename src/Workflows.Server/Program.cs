@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Blocks;
 using Workflows.Engine;
 using Workflows.Server.Api;
+using Workflows.Server.Api.Agents;
 using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
 using Workflows.Server.Files;
@@ -45,12 +46,14 @@ public static class Program
             .AddCallbackDelivery()
             .AddBackgroundWork()
             .AddWorkflowsApi()
-            .AddWorkflowsMcp();
+            .AddWorkflowsMcp()
+            .AddSingleton<StepRunner>();
 
         var app = builder.Build();
         // Every setting is checked now, all at once, before a hosted service can trip over one of them.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.UseMiddleware<RecipeErrorMiddleware>();
+        app.UseMiddleware<DeveloperErrorMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -60,6 +63,7 @@ public static class Program
         app.MapGrpcService<RecipeApi>().RequireRateLimiting(RateLimits.Policy);
         app.MapFileEndpoints();
         app.MapWorkflowsMcp();
+        app.MapAgentEndpoints();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();

@@ -19,6 +19,7 @@ internal static class AuthExtensions
         var key = SigningKeys.LoadOrCreate(settings.Paths.DataDir, settings.Workflows.Auth.SigningKey);
         services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
         services.AddSingleton(sp => new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Api.Agents.UploadLinks(new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>(), Api.Agents.UploadLinks.Purpose)));
         services.AddSingleton(sp => new WebhookSecrets(settings.Paths.DataDir, sp.GetRequiredService<TimeProvider>()));
 
         // A singleton so the container disposes its cache at shutdown.
