@@ -65,15 +65,34 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
             new Handle(HandleKey(caller, context.JsonRpcRequest.Id.ToString()), caller.OrganizationId, job.Id.ToString("D"), now + HandleLifetime),
             now,
             cancellationToken);
-        LogCall(logger, name, job.Id);
+        var protocol = context.JsonRpcRequest.Context?.ProtocolVersion;
+        LogCall(logger, name, job.Id, protocol ?? "?");
 
-        job = await FollowAsync(context, tool, job, cancellationToken);
+        try
+        {
+            job = await FollowAsync(context, tool, job, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && CancelsOnDisconnect(protocol))
+        {
+            // From the 2026-07-28 revision on, a client cancels a call over HTTP by closing its response stream.
+            await jobs.CancelAsync(caller.OrganizationId, job.Id, "cancelled by the MCP client (the call was closed)", CancellationToken.None);
+            LogCancelled(logger, job.Id);
+            throw;
+        }
+
         return await ResultOfAsync(tool, job);
     }
 
+    /// <summary>How long handling a cancel notice may take.</summary>
+    private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>A cancel notice names a request id: the job stored under it (for this token) is cancelled.</summary>
-    public async ValueTask OnCancelledAsync(JsonRpcNotification notification, CancellationToken cancellationToken)
+    public async ValueTask OnCancelledAsync(JsonRpcNotification notification, CancellationToken requestAborted)
     {
+        // The notice's POST is answered 202 at once and its token is cancelled with it: the cancel runs on its own.
+        _ = requestAborted;
+        using var timeout = new CancellationTokenSource(CancelTimeout, time);
+        var cancellationToken = timeout.Token;
         if (notification.Context?.User is not { } user || notification.Params?["requestId"] is not JsonValue requestId)
         {
             return;
@@ -130,6 +149,13 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
         return await jobs.GetAsync(job.OrganizationId, job.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether closing the call means cancelling it: so from the 2026-07-28 revision on; before it, Streamable HTTP says
+    /// a disconnect is not a cancel (the client may resume) and only <c>notifications/cancelled</c> cancels.
+    /// </summary>
+    private static bool CancelsOnDisconnect(string? protocolVersion) =>
+        protocolVersion is not null && string.CompareOrdinal(protocolVersion, "2026-07-28") >= 0;
+
     private static string? Describe(JobEvent ev) => ev.Type switch
     {
         JobEventTypes.BlockStarted => $"block {ev.BlockId} ({ev.BlockType}) started",
@@ -175,8 +201,8 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
     private static Caller CallerOf(ClaimsPrincipal? user) =>
         Caller.From(user ?? throw new McpProtocolException("the request is not authenticated", McpErrorCode.InvalidRequest));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MCP tool {Tool} runs as job {JobId}")]
-    private static partial void LogCall(ILogger logger, string tool, Guid jobId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "MCP tool {Tool} runs as job {JobId} (protocol {Protocol})")]
+    private static partial void LogCall(ILogger logger, string tool, Guid jobId, string protocol);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MCP cancel notice cancelled job {JobId}")]
     private static partial void LogCancelled(ILogger logger, Guid jobId);
