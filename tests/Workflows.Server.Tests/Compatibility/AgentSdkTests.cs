@@ -77,6 +77,34 @@ public sealed class AgentSdkTests
     }
 
     [Fact]
+    public async Task AgentsLoad_OverTheRate_429RateLimitedWithRetryAfterAndNoZeroConcurrency()
+    {
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Workflows:Limits:RequestsPerSecond"] = "1",
+            ["Workflows:Limits:Burst"] = "2",
+        });
+        using var client = server.Rest(server.Token("default"));
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            answers.Add(await client.GetAsync("/developer/v2/agents/load"));
+        }
+
+        var refused = answers.FirstOrDefault(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.True(refused is not null, string.Join(", ", answers.Select(a => (int)a.StatusCode)));
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.ToString());
+        var body = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        Assert.Equal("rate_limited", (string?)body["code"]);
+        Assert.Contains("requests per second", (string?)body["message"], StringComparison.Ordinal);
+        // The SDK takes this header as its concurrency limit: 0 would queue every later call for ever.
+        Assert.All(answers, a => Assert.False(
+            a.Headers.TryGetValues("x-ratelimit-concurrency-limit", out var values) && values.Contains("0")));
+        answers.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
     public async Task Poll_UnknownToken_404WithoutAuthorization()
     {
         await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>());
