@@ -13,8 +13,9 @@ namespace Workflows.Server.Mcp;
 
 /// <summary>
 /// <c>tools/list</c>, <c>tools/call</c> and <c>notifications/cancelled</c>: a call starts a job and follows its events
-/// (block events become progress notifications when the client sent a progress token) until it ends. The call's
-/// request id is stored as a handle on the job, so a cancel notice that reaches any node cancels the job.
+/// (block events become progress notifications when the client sent a progress token) until it ends. Before the job
+/// starts, the call's request id is stored as a handle naming the job's (fresh) idempotency key, so a cancel notice
+/// that reaches any node, even while the job is being created, finds it.
 /// </summary>
 internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJobStore store, TimeProvider time, ILogger<ToolCalls> logger)
 {
@@ -40,6 +41,12 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
             variables[key] = JsonNode.Parse(value.GetRawText());
         }
 
+        // The handle comes first: a client may cancel as soon as the job has started, before a put after it would land.
+        var handleKey = HandleKey(caller, context.JsonRpcRequest.Id.ToString());
+        var idempotencyKey = "mcp-" + Guid.NewGuid().ToString("N");
+        var now = time.GetUtcNow();
+        await store.PutHandleAsync(new Handle(handleKey, caller.OrganizationId, idempotencyKey, now + HandleLifetime), now, cancellationToken);
+
         JobRecord job;
         try
         {
@@ -50,6 +57,7 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
                     AppId = tool.App.Id,
                     Workflow = tool.Workflow.Name,
                     Variables = variables,
+                    IdempotencyKey = idempotencyKey,
                     CreatedBy = caller.TokenId,
                 },
                 cancellationToken);
@@ -60,11 +68,12 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
             return Failed(ex.Message);
         }
 
-        var now = time.GetUtcNow();
-        await store.PutHandleAsync(
-            new Handle(HandleKey(caller, context.JsonRpcRequest.Id.ToString()), caller.OrganizationId, job.Id.ToString("D"), now + HandleLifetime),
-            now,
-            cancellationToken);
+        // A notice that came while the job was being created found no job and left a mark instead.
+        if (await store.GetHandleAsync(EarlyCancelKey(idempotencyKey), time.GetUtcNow(), cancellationToken) is not null)
+        {
+            await jobs.CancelAsync(caller.OrganizationId, job.Id, "cancelled by the MCP client", CancellationToken.None);
+        }
+
         var protocol = context.JsonRpcRequest.Context?.ProtocolVersion;
         LogCall(logger, name, job.Id, protocol ?? "?");
 
@@ -109,12 +118,22 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
         }
 
         var id = requestId.TryGetValue<string>(out var text) ? text : requestId.ToJsonString();
-        var handle = await store.GetHandleAsync(HandleKey(caller, id), time.GetUtcNow(), cancellationToken);
-        if (handle is null || !Guid.TryParse(handle.Target, out var jobId))
+        var now = time.GetUtcNow();
+        var handle = await store.GetHandleAsync(HandleKey(caller, id), now, cancellationToken);
+        if (handle is null)
         {
             return;
         }
 
+        var job = await store.FindByIdempotencyKeyAsync(caller.OrganizationId, handle.Target, cancellationToken);
+        if (job is null)
+        {
+            // The call stored its handle but its job is not stored yet: the call cancels it once it is.
+            await store.PutHandleAsync(new Handle(EarlyCancelKey(handle.Target), caller.OrganizationId, "", now + HandleLifetime), now, cancellationToken);
+            return;
+        }
+
+        var jobId = job.Id;
         var reason = notification.Params?["reason"] is JsonValue given && given.TryGetValue<string>(out var r) && r.Length > 0
             ? "cancelled by the MCP client: " + r
             : "cancelled by the MCP client";
@@ -194,6 +213,8 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
 
     private static CallToolResult Failed(string message) =>
         new() { IsError = true, Content = [new TextContentBlock { Text = message }] };
+
+    private static string EarlyCancelKey(string idempotencyKey) => "mcp-cancel:" + idempotencyKey;
 
     private static string HandleKey(Caller caller, string requestId) =>
         string.Create(CultureInfo.InvariantCulture, $"mcp:{caller.OrganizationId}:{caller.TokenId}:{requestId}");

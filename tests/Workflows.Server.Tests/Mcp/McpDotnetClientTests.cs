@@ -73,37 +73,42 @@ public sealed class McpDotnetClientTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task CallTool_TextWorkflow_AnswersTextAndReportsBlockProgress()
+    public async Task CallTool_TextWorkflow_AnswersText()
     {
         await using var client = await ConnectAsync(server.ExecToken);
-        var progress = new List<ProgressNotificationValue>();
 
-        var result = await client.CallToolAsync(
-            "blog-writer",
-            new Dictionary<string, object?> { ["topic"] = "moles", ["tone"] = "dry" },
-            new SynchronousProgress(progress),
-            cancellationToken: CancellationToken.None);
+        var result = await client.CallToolAsync("blog-writer", new Dictionary<string, object?> { ["topic"] = "moles", ["tone"] = "dry" });
 
         Assert.NotEqual(true, result.IsError);
         Assert.Equal("ASSISTANT WILL WRITE A DRY POST ABOUT: MOLES", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
         Assert.Null(result.StructuredContent);
-        // The server sends all six in order (the TypeScript test sees exactly that); this client hands each to the handler
-        // on its own task and stops listening when the result arrives, so it may reorder them or miss the last.
-        string[] expected =
-        [
-            "block prompt (template) started", "block prompt completed", "block shout (script) started",
-            "block shout completed", "block out (output) started", "block out completed",
-        ];
-        List<ProgressNotificationValue> received;
-        lock (progress)
+    }
+
+    [Fact]
+    public async Task CallTool_WithProgress_ReportsBlockEventsWhileTheJobRuns()
+    {
+        // The gate holds the job after three events, so they reach the client while the call is still open (this
+        // client hands each notification to its handler on its own task and stops listening when the result arrives).
+        var gate = "mcp-progress-" + Guid.NewGuid().ToString("N");
+        await using var client = await ConnectAsync(server.ExecToken);
+        var progress = new List<ProgressNotificationValue>();
+
+        var call = client.CallToolAsync(
+            "gated", new Dictionary<string, object?> { ["gate"] = gate }, new SynchronousProgress(progress)).AsTask();
+        var deadline = JobHelpers.Deadline();
+        while (Snapshot(progress).Count < 3 && DateTime.UtcNow < deadline)
         {
-            received = [.. progress.OrderBy(p => p.Progress)];
+            await Task.Delay(10);
         }
 
-        Assert.True(received.Count >= 3, $"only {received.Count} progress notifications");
-        Assert.All(received, p => Assert.Equal(expected[(int)p.Progress - 1], p.Message));
-        Assert.All(received, p => Assert.Equal(6f, p.Total));
-        Assert.Equal(received.Count, received.Select(p => p.Progress).Distinct().Count());
+        var held = Snapshot(progress).OrderBy(p => p.Progress).ToList();
+        GateBlock.Open(gate, "let through");
+        var result = await call.WaitAsync(JobHelpers.Timeout);
+
+        Assert.Equal([1f, 2f, 3f], held.Select(p => p.Progress));
+        Assert.Equal(["block before (template) started", "block before completed", "block wait (gate) started"], held.Select(p => p.Message));
+        Assert.All(held, p => Assert.Equal(6f, p.Total));
+        Assert.Equal("let through", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
     }
 
     [Fact]
@@ -171,6 +176,14 @@ public sealed class McpDotnetClientTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.Unauthorized, invalid.StatusCode);
         Assert.Contains("invalid_token", invalid.Headers.WwwAuthenticate.Single().Parameter, StringComparison.Ordinal);
         await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync("not-a-token"));
+    }
+
+    private static List<ProgressNotificationValue> Snapshot(List<ProgressNotificationValue> values)
+    {
+        lock (values)
+        {
+            return [.. values];
+        }
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
