@@ -68,6 +68,11 @@ public sealed class AgentSdkTests
         var batch = report["batch"]!["results"]!.AsArray();
         Assert.Equal("echoed", (string?)batch[0]!["output"]!["content"]);
         Assert.Equal(200, (int?)batch[1]!["output"]!["status"]);
+        // A 4xx answer is the step's output, as the vendor's step gives it, not a failed step.
+        Assert.False((bool?)batch[2]!["output"]!["ok"]);
+        Assert.Equal(401, (int?)batch[2]!["output"]!["status"]);
+        Assert.Equal("Unauthorized", (string?)batch[2]!["output"]!["statusText"]);
+        Assert.Contains("unauthorized", (string?)batch[2]!["output"]!["response"], StringComparison.Ordinal);
 
         var upload = report["upload"]!;
         Assert.Equal(200, (int?)upload["status"]);

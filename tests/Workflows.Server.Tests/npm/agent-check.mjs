@@ -26,6 +26,7 @@ const record = async (name, call) => {
   await record('batch', () => agent.executeStepBatch([
     { stepType: 'userMessage', step: { message: 'echoed', source: 'system' } },
     { stepType: 'httpRequest', step: { url: `${baseUrl}/healthz`, method: 'GET' } },
+    { stepType: 'httpRequest', step: { url: `${baseUrl}/developer/v2/agents/load`, method: 'GET' } },
   ]));
   await record('upload', async () => {
     const bytes = Buffer.from('uploaded through the vendor SDK\n');

@@ -115,6 +115,8 @@ internal sealed class StepRunner(WorkflowExecutor executor, BlockRegistry blocks
             ["type"] = HttpRequestBlock.TypeName,
             ["url"] = "{{$launchVariables->url}}",
             ["method"] = (AgentJson.String(step, "method") is { Length: > 0 } method ? method : "GET").ToUpperInvariant(),
+            // The vendor's step answers a 4xx/5xx as {ok: false, status}, not as a failed step.
+            [HttpRequestBlock.FailOnErrorParameter] = false,
         };
         var headers = new JsonObject();
         var index = 0;
