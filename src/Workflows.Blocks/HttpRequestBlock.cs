@@ -24,6 +24,7 @@ namespace Workflows.Blocks;
 [BlockOption(BodyParameter, BlockOptionType.Any, Description = "A string template sent as is, or an object or list sent as JSON.")]
 [BlockOption(RetriesParameter, BlockOptionType.Integer, Minimum = 0, Maximum = 10, Description = "Retries after network errors, 408, 429 and 5xx (default 0).")]
 [BlockOption(MaxResponseBytesParameter, BlockOptionType.Integer, Minimum = 1, Description = "The largest body to read.")]
+[BlockOption(FailOnErrorParameter, BlockOptionType.Boolean, Description = "Whether a 4xx or 5xx answer fails the block (default true); false outputs it.")]
 public sealed class HttpRequestBlock : IBlock
 {
     /// <summary>The block type name.</summary>
@@ -52,6 +53,9 @@ public sealed class HttpRequestBlock : IBlock
 
     /// <summary>The largest body to read, at most <see cref="OutboundOptions.MaxResponseBytes"/>.</summary>
     public const string MaxResponseBytesParameter = "maxResponseBytes";
+
+    /// <summary>Whether a 4xx or 5xx answer fails the block (default true); when false it is output like any other.</summary>
+    public const string FailOnErrorParameter = "failOnError";
 
     private const int ErrorSnippetChars = 200;
 
@@ -108,6 +112,8 @@ public sealed class HttpRequestBlock : IBlock
         var clients = _clients
             ?? throw new BlockException($"block '{definition.Id}': no HTTP client is registered (the host must call AddWorkflowEngine)");
 
+        // The schema checked the type at load time: absent or true fails on 4xx/5xx.
+        var failOnError = definition.Parameters[FailOnErrorParameter] is not JsonValue flag || flag.GetValue<bool>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         using var request = await BuildRequestAsync(context, settings, cancellationToken);
@@ -118,7 +124,7 @@ public sealed class HttpRequestBlock : IBlock
         {
             using var client = clients.CreateClient(OutboundGuard.HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (!response.IsSuccessStatusCode)
+            if (!response.IsSuccessStatusCode && failOnError)
             {
                 var snippet = await HttpResponseReader.ReadBodyAsync(response.Content, ErrorSnippetChars * 4, truncate: true, host, timeout.Token);
                 var text = HttpResponseReader.Decode(response.Content, snippet);

@@ -3,11 +3,13 @@ using Workflows.Blocks;
 using Workflows.WebConsole;
 using Workflows.Engine;
 using Workflows.Server.Api;
+using Workflows.Server.Api.Agents;
 using Workflows.Server.Auth;
 using Workflows.Server.Delivery;
 using Workflows.Server.Files;
 using Workflows.Server.Hosting;
 using Workflows.Server.Observability;
+using Workflows.Server.Mcp;
 
 namespace Workflows.Server;
 
@@ -48,12 +50,15 @@ public static class Program
             .AddBackgroundWork()
             .AddWorkflowsApi()
             .AddApiDescription()
-            .AddWorkflowsConsole();
+            .AddWorkflowsConsole()
+            .AddWorkflowsMcp()
+            .AddSingleton<StepRunner>();
 
         var app = builder.Build();
         // Every setting is checked now, all at once, before a hosted service can trip over one of them.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.UseMiddleware<RecipeErrorMiddleware>();
+        app.UseMiddleware<DeveloperErrorMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -63,6 +68,8 @@ public static class Program
         app.MapGrpcService<RecipeApi>().RequireRateLimiting(RateLimits.Policy);
         app.MapFileEndpoints();
         app.MapApiDescription();
+        app.MapWorkflowsMcp();
+        app.MapAgentEndpoints();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz", new() { Predicate = check => !check.Tags.Contains(ObservabilityExtensions.ReadyTag) }).AllowAnonymous();

@@ -30,6 +30,9 @@ public sealed record AppDefinition
     /// <summary>The budget of a job started without one (<c>budget:</c> in <c>app.yaml</c>), or null.</summary>
     public Jobs.JobBudget? Budget { get; init; }
 
+    /// <summary>Whether its workflows are offered as MCP tools (<c>mcp: true</c> in <c>app.yaml</c>; a workflow may opt out).</summary>
+    public bool Mcp { get; init; }
+
     /// <summary>The name of the workflow run when none is named.</summary>
     public const string DefaultWorkflow = "main";
 }

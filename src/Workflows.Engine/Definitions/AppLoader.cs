@@ -50,6 +50,7 @@ public static partial class AppLoader
             Workflows = workflows.ToImmutable(),
             Schedules = manifest.Schedules.Select(s => s.Declaration).ToList(),
             Budget = manifest.Budget,
+            Mcp = manifest.Mcp,
             Source = "folder",
         };
     }

@@ -15,6 +15,9 @@ public sealed record WorkflowDefinition
     /// <summary>Declared launch variables, in file order.</summary>
     public required IReadOnlyList<LaunchVariableDefinition> LaunchVariables { get; init; }
 
+    /// <summary>False when the workflow opts out of being an MCP tool (<c>mcp: false</c>) although its app opts in.</summary>
+    public bool Mcp { get; init; } = true;
+
     /// <summary>Blocks, in file order.</summary>
     public required IReadOnlyList<BlockDefinition> Blocks { get; init; }
 

@@ -157,4 +157,13 @@ public interface IJobStore
     /// returns how many nodes are alive at <paramref name="now"/>, itself included (at least 1).
     /// </summary>
     Task<int> HeartbeatNodeAsync(string nodeId, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="handle"/>, replacing any handle with its key, and forgets handles expired at
+    /// <paramref name="now"/>.
+    /// </summary>
+    Task PutHandleAsync(Handle handle, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The handle stored under <paramref name="key"/>, or null when there is none or it expired at <paramref name="now"/>.</summary>
+    Task<Handle?> GetHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -19,6 +19,7 @@ internal static class AuthExtensions
         var key = SigningKeys.LoadOrCreate(settings.Paths.DataDir, settings.Workflows.Auth.SigningKey);
         services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
         services.AddSingleton(sp => new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Api.Agents.UploadLinks(new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>(), Api.Agents.UploadLinks.Purpose)));
         services.AddSingleton(sp => new WebhookSecrets(settings.Paths.DataDir, sp.GetRequiredService<TimeProvider>()));
 
         // A singleton so the container disposes its cache at shutdown.
@@ -60,6 +61,14 @@ internal static class AuthExtensions
                         not null => "the token is not valid",
                         null => "a bearer token is required in the Authorization header",
                     };
+                    if (!ErrorResponses.IsGrpc(context.HttpContext))
+                    {
+                        // RFC 6750: a 401 names the scheme (MCP clients read it to tell "no token" from "bad token").
+                        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                            ? "Bearer"
+                            : "Bearer error=\"invalid_token\"";
+                    }
+
                     return ErrorResponses.WriteAsync(context.HttpContext, StatusCode.Unauthenticated, StatusCodes.Status401Unauthorized, reason);
                 },
                 OnForbidden = context => ErrorResponses.WriteAsync(

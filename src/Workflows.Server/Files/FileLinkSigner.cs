@@ -21,8 +21,14 @@ internal sealed class FileLinkSigner
     private readonly TimeProvider _time;
 
     public FileLinkSigner(byte[] signingKey, TimeProvider time)
+        : this(signingKey, time, Purpose)
     {
-        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, signingKey, 32, salt: [], info: Purpose);
+    }
+
+    /// <summary>A signer for another kind of link (<paramref name="purpose"/> derives its own key, so no signature passes for both).</summary>
+    public FileLinkSigner(byte[] signingKey, TimeProvider time, byte[] purpose)
+    {
+        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, signingKey, 32, salt: [], info: purpose);
         _time = time;
     }
 

@@ -202,6 +202,19 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN trace_parent text;
         """,
+
+        // 8: handles, short-lived names a caller holds instead of an
+        // id (a poll token's hash or an MCP request id for a job, an upload for its file). No foreign key: retention may delete the
+        // job first, and the handle only lives until its expiry.
+        """
+        CREATE TABLE handles (
+            key        text        NOT NULL PRIMARY KEY,
+            org        text        NOT NULL,
+            target     text        NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE INDEX handles_expiry ON handles (expires_at);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

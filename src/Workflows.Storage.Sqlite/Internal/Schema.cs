@@ -213,6 +213,19 @@ internal static class Schema
         """
         ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
         """,
+
+        // 12: handles, short-lived names a caller holds instead of an
+        // id (a poll token's hash or an MCP request id for a job, an upload for its file). No foreign key: a handle outlives nothing
+        // but its expiry, and retention may delete its job first.
+        """
+        CREATE TABLE handles (
+            key        TEXT    NOT NULL PRIMARY KEY,
+            org        TEXT    NOT NULL,
+            target     TEXT    NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX handles_expiry ON handles (expires_at);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -161,6 +161,22 @@ public sealed class HttpRequestBlockTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_NotFoundWithFailOnErrorFalse_OutputsTheAnswer()
+    {
+        await using var server = await LoopbackServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 404;
+            return context.Response.WriteAsync("no such page");
+        });
+        await using var services = Services("127.0.0.1");
+
+        var result = await Fixture(services, server.Url).WithParameter("failOnError", false).ExecuteAsync();
+
+        Assert.Equal(404, result.Output!["status"]!.GetValue<int>());
+        Assert.Equal("no such page", result.Output!["body"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ExecuteAsync_NotFound_IsNotRetriedAndQuotesTheFirst200Characters()
     {
         await using var server = await LoopbackServer.StartAsync((context, _) =>

@@ -72,4 +72,8 @@ public sealed class EventLogStore(IReadOnlyList<JobEvent> events) : IJobStore
     public Task<IReadOnlyList<OutboxMessage>> ListDeliveriesAsync(Guid jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<bool> RequeueDeliveryAsync(long outboxId, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task PutHandleAsync(Handle handle, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Handle?> GetHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

@@ -41,6 +41,39 @@ public sealed class AppLoaderTests : IDisposable
     }
 
     [Fact]
+    public void LoadFolder_McpFlags_AppOptsInAndWorkflowOptsOut()
+    {
+        _temp.Write("tools/app.yaml", "mcp: true\n");
+        _temp.Write("tools/main.flow", Flow);
+        _temp.Write("tools/private.flow", "mcp: false\nblocks: [{ id: b, type: test-echo }]");
+        _temp.Write("plain/app.yaml", "name: Plain\n");
+        _temp.Write("plain/main.flow", Flow);
+
+        var tools = AppLoader.LoadFolder(Path.Combine(_temp.Path, "tools"), TestRegistry.Create());
+        var plain = AppLoader.LoadFolder(Path.Combine(_temp.Path, "plain"), TestRegistry.Create());
+
+        Assert.True(tools.Mcp);
+        Assert.True(tools.Workflows["main"].Mcp);
+        Assert.False(tools.Workflows["private"].Mcp);
+        Assert.False(plain.Mcp);
+    }
+
+    [Theory]
+    [InlineData("tools/app.yaml", "mcp: sometimes\n", "app.yaml")]
+    [InlineData("tools/main.flow", "mcp: [yes]\nblocks: [{ id: a, type: test-echo }]\n", "main.flow")]
+    public void LoadFolder_McpNotABoolean_ThrowsNamingFileAndKey(string file, string text, string named)
+    {
+        _temp.Write("tools/app.yaml", "mcp: true\n");
+        _temp.Write("tools/main.flow", Flow);
+        _temp.Write(file, text);
+
+        var e = Assert.Throws<DefinitionException>(() => AppLoader.LoadFolder(Path.Combine(_temp.Path, "tools"), TestRegistry.Create()));
+
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+        Assert.Contains("'mcp' must be true or false", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LoadFolder_UuidId_KeptAsWritten()
     {
         _temp.Write("x/app.yml", "id: 3F2504E0-4F89-11D3-9A0C-0305E82C3301\n");

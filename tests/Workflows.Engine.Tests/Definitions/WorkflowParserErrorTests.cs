@@ -75,7 +75,7 @@ public class WorkflowParserErrorTests
         {
             "unknown top-level key",
             "name: x\nblock:\n  - id: a\n    type: test-echo\n",
-            2, "unknown key 'block' (expected one of: name, description, launchVariables, blocks)"
+            2, "unknown key 'block' (expected one of: name, description, launchVariables, blocks, mcp)"
         },
         {
             "bad launch variable type",

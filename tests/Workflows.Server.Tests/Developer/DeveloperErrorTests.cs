@@ -96,7 +96,7 @@ public sealed class DeveloperErrorTests(ServerFixture fixture)
 
         Assert.Equal("application/json", response.ContentType);
         var body = JsonAssert.HasAtLeast(response.Json, "code", "message");
-        Assert.Equal(5, body["code"]!.GetValue<int>());
+        Assert.Equal("not_found", body["code"]!.GetValue<string>());
         Assert.IsType<JsonObject>(response.Json);
     }
 }

@@ -45,11 +45,22 @@ public static class JsonAssert
         return shape;
     }
 
-    /// <summary>Asserts a REST error body: a numeric <c>code</c> and a <c>message</c> containing every given fragment.</summary>
+    /// <summary>
+    /// Asserts a REST error body: a <c>code</c> (numeric, or under /developer/v2 the string code of the status) and a
+    /// <c>message</c> containing every given fragment.
+    /// </summary>
     public static void IsError(RestResponse response, params string[] fragments)
     {
         var body = HasAtLeast(response.Json, "code", "message");
-        Assert.Equal(System.Text.Json.JsonValueKind.Number, body["code"]!.GetValueKind());
+        if (body["code"]!.GetValueKind() == System.Text.Json.JsonValueKind.String)
+        {
+            Assert.Equal(Api.Agents.DeveloperErrors.CodeOf((int)response.Status), body["code"]!.GetValue<string>());
+        }
+        else
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, body["code"]!.GetValueKind());
+        }
+
         var message = body["message"]!.GetValue<string>();
         Assert.False(string.IsNullOrWhiteSpace(message));
         foreach (var fragment in fragments)

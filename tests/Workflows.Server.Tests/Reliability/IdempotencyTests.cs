@@ -169,7 +169,7 @@ public sealed class IdempotencyTests(ServerFixture fixture)
         var retried = await client.PostWithKeyAsync("/developer/v2/apps/run", body, key);
 
         Assert.Equal(HttpStatusCode.Conflict, duplicate.Status);
-        Assert.Equal((int)StatusCode.Aborted, duplicate.Json["code"]!.GetValue<int>());
+        Assert.Equal("conflict", duplicate.Json["code"]!.GetValue<string>());
         Assert.Contains("still being answered", duplicate.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode)422, different.Status);
         Assert.True(answered.Status == HttpStatusCode.OK, answered.ToString());

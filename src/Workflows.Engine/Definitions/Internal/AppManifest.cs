@@ -12,12 +12,15 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
     /// <summary>The default budget of its jobs (<c>budget:</c>), or null.</summary>
     public Jobs.JobBudget? Budget { get; init; }
 
+    /// <summary>Whether its workflows are offered as MCP tools (<c>mcp: true</c>).</summary>
+    public bool Mcp { get; init; }
+
     /// <summary>The organisation of a folder app that names none.</summary>
     public const string DefaultOrganization = "default";
 
     private const int MaxIdLength = 200;
 
-    private static readonly string[] Keys = ["id", "name", "slug", "description", "org", "schedules", "budget"];
+    private static readonly string[] Keys = ["id", "name", "slug", "description", "org", "schedules", "budget", "mcp"];
 
     /// <summary>Reads <c>app.yaml</c> text; <paramref name="folderName"/> is the default id.</summary>
     public static AppManifest Read(string file, string folderName, string text)
@@ -26,11 +29,12 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
         var fields = new Dictionary<string, (string Value, int Line)>(StringComparer.Ordinal);
         YamlNode? schedules = null;
         Jobs.JobBudget? budget = null;
+        var mcp = false;
         if (root is not null && !YamlDocument.IsNull(root))
         {
             if (root is not YamlMappingNode mapping)
             {
-                throw new DefinitionException(file, YamlDocument.LineOf(root), "expected a mapping (id, name, slug, description, org, schedules, budget)");
+                throw new DefinitionException(file, YamlDocument.LineOf(root), "expected a mapping (id, name, slug, description, org, schedules, budget, mcp)");
             }
 
             foreach (var (keyNode, value) in mapping.Children)
@@ -50,6 +54,12 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
                 if (key == "budget")
                 {
                     budget = ReadBudget(file, value);
+                    continue;
+                }
+
+                if (key == "mcp")
+                {
+                    mcp = YamlDocument.Flag(file, value, "mcp");
                     continue;
                 }
 
@@ -77,6 +87,7 @@ internal sealed record AppManifest(string Id, string OrganizationId, string Name
         {
             Schedules = schedules is null ? [] : ScheduleManifest.Read(file, id, schedules),
             Budget = budget,
+            Mcp = mcp,
         };
     }
 

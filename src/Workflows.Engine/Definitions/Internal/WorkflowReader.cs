@@ -13,7 +13,7 @@ internal static partial class WorkflowReader
 
     private const int MaxBlocks = 1_000;
 
-    private static readonly string[] TopLevelKeys = ["name", "description", "launchVariables", "blocks"];
+    private static readonly string[] TopLevelKeys = ["name", "description", "launchVariables", "blocks", "mcp"];
     private static readonly string[] VariableKeys = ["type", "required", "default", "description"];
 
     public static WorkflowDefinition Read(string file, string name, string text, BlockRegistry registry)
@@ -26,6 +26,7 @@ internal static partial class WorkflowReader
 
         string? title = null;
         var description = "";
+        var mcp = true;
         IReadOnlyList<LaunchVariableDefinition> variables = [];
         List<ParsedBlock>? blocks = null;
         foreach (var (keyNode, value) in top.Children)
@@ -41,6 +42,9 @@ internal static partial class WorkflowReader
                     break;
                 case "launchVariables":
                     variables = ReadVariables(file, value);
+                    break;
+                case "mcp":
+                    mcp = YamlDocument.Flag(file, value, "mcp");
                     break;
                 case "blocks":
                     blocks = ReadBlocks(file, value, registry);
@@ -64,6 +68,7 @@ internal static partial class WorkflowReader
             Title = string.IsNullOrWhiteSpace(title) ? name : title,
             Description = description,
             LaunchVariables = variables,
+            Mcp = mcp,
             Blocks = definitions,
             OutputVariables = OutputVariables(definitions, registry),
             Source = text,

@@ -59,6 +59,13 @@ internal static class YamlDocument
         return Convert(file, node, ref budget);
     }
 
+    /// <summary>A <c>true</c>/<c>false</c> value; <paramref name="what"/> names it in the error.</summary>
+    public static bool Flag(string file, YamlNode node, string what) => ToJson(file, node) switch
+    {
+        JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        _ => throw new DefinitionException(file, LineOf(node), $"'{what}' must be true or false"),
+    };
+
     /// <summary>The text of a mapping key, which must be a scalar.</summary>
     public static string KeyText(string file, YamlNode key) => key is YamlScalarNode scalar
         ? scalar.Value ?? ""

@@ -17,6 +17,7 @@ public sealed partial class InMemoryStore : IJobStore, IAppStore, Schedules.ISch
     private readonly Dictionary<(string OrganizationId, string Key), Guid> _idempotencyKeys = [];
     private readonly SortedDictionary<long, OutboxMessage> _outbox = [];
     private readonly Dictionary<string, DateTimeOffset> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Handle> _handles = new(StringComparer.Ordinal);
     private readonly Dictionary<(string OrganizationId, string AppId), StoredApp> _apps = [];
     private readonly Dictionary<string, string> _definitions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string OrganizationId, string Id), Schedules.ScheduleRecord> _schedules = [];
