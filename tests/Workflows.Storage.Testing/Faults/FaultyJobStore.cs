@@ -126,6 +126,17 @@ public sealed class FaultyJobStore(IJobStore inner, Func<JobCommit, int, CommitF
         inner.ClaimDueJobsAsync(owner, now, lease, max, cancellationToken);
 
     /// <inheritdoc />
+    public Task<long> CountJobsAsync(JobState state, CancellationToken cancellationToken) => inner.CountJobsAsync(state, cancellationToken);
+
+    /// <inheritdoc />
+    public Task PutHandleAsync(Handle handle, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.PutHandleAsync(handle, now, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Handle?> GetHandleAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.GetHandleAsync(key, now, cancellationToken);
+
+    /// <inheritdoc />
     public Task<JobRecord?> RequestCancelAsync(Guid jobId, string reason, CancellationToken cancellationToken) =>
         inner.RequestCancelAsync(jobId, reason, cancellationToken);
 
