@@ -162,6 +162,13 @@ public sealed partial class JobRunner(
 
             running.Completion.TrySetResult(await ReadStoredAsync(execution));
         }
+        catch (Exception ex) when (IsStoreOutage(ex))
+        {
+            // The store could not be read or written for now (a dropped connection, a database restart): the job is left
+            // as stored, and once this node's lease runs out a claim (here or elsewhere) resumes it from there.
+            LogCommitFailed(logger, job.Id, ex);
+            running.Completion.TrySetResult(await ReadStoredAsync(execution));
+        }
         catch (OperationCanceledException) when (StopsUnfinished(running))
         {
             // Left unfinished on purpose: the next start (or the node that took the lease over) resumes it from its
@@ -199,6 +206,12 @@ public sealed partial class JobRunner(
             running.Dispose();
         }
     }
+
+    // A database error that may pass (the stores' drivers all derive theirs from DbException), or a store refusing work
+    // for a moment; never an error of the job's own.
+    private static bool IsStoreOutage(Exception ex) =>
+        ex is System.Data.Common.DbException or StoreBusyException or TimeoutException ||
+        (ex.InnerException is { } inner && inner is System.Data.Common.DbException or TimeoutException);
 
     // The job as stored, or as of this execution's last durable commit when the store cannot say.
     private async Task<JobRecord> ReadStoredAsync(JobExecution execution)

@@ -9,7 +9,7 @@ namespace Workflows.Server.Tests.Hostile;
 /// Every request of the malformed corpus gets a clear 4xx (or a 2xx where the input is merely odd), never a 5xx,
 /// and the server keeps answering; managed memory returns to where it was.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(MemoryCollection.Name)]
 public sealed class MalformedBodyTests(ServerFixture server, ITestOutputHelper output)
 {
     [Fact]
@@ -101,4 +101,14 @@ public sealed class MalformedBodyTests(ServerFixture server, ITestOutputHelper o
     }
 
     private static string Short(string path) => path.Length <= 80 ? path : path[..80] + "…";
+}
+
+/// <summary>
+/// The memory check reads the whole test process's managed heap, so it runs with no other test class at the same time
+/// (xunit runs collections that disable parallelisation after the parallel ones), on a server of its own.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "memory";
 }
