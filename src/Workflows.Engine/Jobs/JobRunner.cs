@@ -264,21 +264,14 @@ public sealed partial class JobRunner(
             return;
         }
 
-        var resumed = job.State is JobState.Running or JobState.Waiting;
-        if (job.State == JobState.Waiting)
+        // A waiting job arrives here resumed by its claim (running, job_resumed stored) or, with a cancel request, was
+        // finished above; a running one was either resumed by its claim or is taken over after a restart.
+        var resumed = job.State == JobState.Running;
+        if (resumed && !running.ResumedByClaim)
         {
-            // Durable before any block runs: a cancel that finished the job meanwhile makes this commit fail, and the
-            // job stays cancelled with no block started after it.
-            await execution.ResumeAsync();
+            await execution.LogAsync("job resumed after a restart");
         }
-        else if (resumed)
-        {
-            if (!running.ResumedByClaim)
-            {
-                await execution.LogAsync("job resumed after a restart");
-            }
-        }
-        else
+        else if (!resumed)
         {
             await execution.StartAsync();
             EngineTelemetry.JobsStarted.Add(1);

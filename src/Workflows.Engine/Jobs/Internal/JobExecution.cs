@@ -231,10 +231,6 @@ internal sealed class JobExecution(
         return Submit(new Change(events) { Outputs = stored });
     }
 
-    /// <summary>Marks a waiting job running again (<c>job_resumed</c>); completes once durable.</summary>
-    public Task ResumeAsync() =>
-        Submit(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobResumed, StoredTime.Now(time))]) { State = JobState.Running });
-
     /// <summary>Writes the terminal event and state, with the callback delivery in the same transaction.</summary>
     public async ValueTask FinishAsync(JobState state, JsonNode? result, string? error, ICallbackPayloadFactory payloads)
     {
