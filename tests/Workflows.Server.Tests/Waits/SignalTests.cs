@@ -67,7 +67,8 @@ public sealed class SignalTests : IAsyncLifetime
     [Fact]
     public async Task SignalJob_BeforeTheWaitIsReached_IsKeptAndTaken()
     {
-        var jobId = await Server.StartAsync("approve", ("pause", "1s"));
+        // Long enough that the signal lands while the delay still runs, even on a loaded CI machine (1 s was not).
+        var jobId = await Server.StartAsync("approve", ("pause", "5s"));
         await Server.WatchUntilAsync(jobId, e => e.Type == "job_waiting" && e.BlockId == "pause");
 
         await SignalAsync(Server, jobId, "approval", Payload(false, "early"));
