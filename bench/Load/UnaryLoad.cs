@@ -121,6 +121,17 @@ internal static class UnaryLoad
                         throw new InvalidOperationException($"job {response.Job.Id} ended {response.Job.State}: {response.Job.Error}");
                     }
                 };
+            case "grpc-storm":
+                // The storm scenario's load: sync Run of bench/storm, one CPU-bound script per job.
+                var storm = new RunRequest { AppId = "bench", Workflow = "storm" };
+                return async channel =>
+                {
+                    var response = await new WorkflowService.WorkflowServiceClient(channel).RunAsync(storm, headers);
+                    if (response.Job.State != JobState.Succeeded)
+                    {
+                        throw new InvalidOperationException($"job {response.Job.Id} ended {response.Job.State}: {response.Job.Error}");
+                    }
+                };
             default:
                 throw new ArgumentException($"unknown target '{target}'");
         }

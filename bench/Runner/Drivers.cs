@@ -18,13 +18,14 @@ internal static partial class Drivers
         GrpcNodesAsync(settings, [server], scenario, target, concurrency, token);
 
     /// <summary>
-    /// REST load with wrk (POST through bench/wrk/post.lua): a warm-up run, then a measured run with
+    /// REST load with wrk (a POST, or <paramref name="method"/>, through bench/wrk/post.lua): a warm-up run, then a measured run with
     /// <c>--latency</c>. wrk's CPU is the growth of this process's reaped-children time (cutime + cstime) over it.
     /// </summary>
-    public static async Task<Measurement> WrkAsync(Settings settings, ServerProcess server, string scenario, string path, string body, int concurrency, string token)
+    public static async Task<Measurement> WrkAsync(
+        Settings settings, ServerProcess server, string scenario, string path, string body, int concurrency, string token, string method = "POST")
     {
         var script = Path.Combine(settings.RepoRoot, "bench", "wrk", "post.lua");
-        var env = new Dictionary<string, string> { ["BENCH_BODY"] = body, ["BENCH_TOKEN"] = token };
+        var env = new Dictionary<string, string> { ["BENCH_BODY"] = body, ["BENCH_TOKEN"] = token, ["BENCH_METHOD"] = method };
         var threads = Invariant(Math.Min(2, concurrency));
         string[] Args(double seconds, bool latency) =>
         [

@@ -159,12 +159,16 @@ var (_, clusterMarkdown) = settings.Includes("postgres") && settings.Nodes.Lengt
 var telemetryMarkdown = settings.Includes(TelemetryBench.Name)
     ? await TelemetryBench.RunAsync(settings, token, dir => RealEnvironment(dir, false), problems)
     : "";
+var stormMarkdown = settings.Includes(StormBench.Name)
+    ? await StormBench.RunAsync(settings, token, dir => RealEnvironment(dir, false), problems)
+    : "";
 var fanOut = fanOuts.Count == 0 ? null : fanOuts.OrderBy(f => f.P99Us).ElementAt(fanOuts.Count / 2);
 // Several runs: the one with the median timer p99 (its other figures come with it, so a row stays one run's).
 var waits = waitRuns.Count == 0 ? null : waitRuns.OrderBy(w => w.LatenessP99Us).ElementAt(waitRuns.Count / 2);
 var markdown = Report.Build(settings, startedAt, load0, rows, fanOut, waits, waitRuns, engine, idle, problems) +
     (clusterMarkdown.Length > 0 ? Environment.NewLine + clusterMarkdown : "") +
-    (telemetryMarkdown.Length > 0 ? Environment.NewLine + telemetryMarkdown : "");
+    (telemetryMarkdown.Length > 0 ? Environment.NewLine + telemetryMarkdown : "") +
+    (stormMarkdown.Length > 0 ? Environment.NewLine + stormMarkdown : "");
 Console.Out.WriteLine();
 Console.Out.WriteLine(markdown);
 Directory.CreateDirectory(settings.OutDir);
