@@ -23,7 +23,7 @@ public static class EngineServiceCollectionExtensions
     public static IServiceCollection AddWorkflowEngine(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(TemplateRenderer.Shared);
+        services.TryAddSingleton(sp => new TemplateRenderer(sp.GetRequiredService<IOptions<Caching.CacheOptions>>().Value.TemplateBytes));
         services.TryAddSingleton<IFileInputResolver, NoFileInputs>();
         services.TryAddSingleton(sp => BlockRegistry.FromTypes(sp, sp.GetRequiredService<IOptions<BlockRegistrationOptions>>().Value.BlockTypes));
         services.TryAddSingleton<WorkflowExecutor>();

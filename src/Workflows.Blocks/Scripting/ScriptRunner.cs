@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Acornima;
@@ -9,6 +8,7 @@ using Jint.Native.Json;
 using Jint.Runtime;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Caching;
 using Workflows.Blocks.Scripting.Internal;
 using Workflows.Engine.Templating;
 
@@ -22,9 +22,6 @@ namespace Workflows.Blocks.Scripting;
 /// </summary>
 public sealed class ScriptRunner : IDisposable
 {
-    /// <summary>How many prepared scripts are kept before the cache starts over.</summary>
-    public const int MaxCachedScripts = 10_000;
-
     /// <summary>The global through which scripts read launch variables.</summary>
     public const string LaunchVariablesName = "$launchVariables";
 
@@ -35,14 +32,18 @@ public sealed class ScriptRunner : IDisposable
     private static readonly ScriptPreparationOptions PreparationOptions = new() { CollectReferencedGlobals = true };
 
     private readonly ScriptOptions _options;
-    private readonly ConcurrentDictionary<string, PreparedCode> _cache = new(StringComparer.Ordinal);
+    private readonly BoundedCache<PreparedCode> _cache;
     private readonly SemaphoreSlim _slots;
 
-    /// <summary>Creates a runner with the given limits.</summary>
+    /// <summary>Creates a runner with the given limits, and a cache of prepared scripts of <see cref="CacheOptions.ScriptBytes"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative.</exception>
-    public ScriptRunner(IOptions<ScriptOptions> options)
+    public ScriptRunner(IOptions<ScriptOptions> options, IOptions<CacheOptions>? caches = null)
     {
         _options = options.Value;
+        var cacheBytes = caches?.Value.ScriptBytes ?? new CacheOptions().ScriptBytes;
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheBytes, "Workflows:Caches:ScriptBytes");
+        // Measured: a prepared script holds about 4 KB plus 40 bytes per source character (the key's 2 included).
+        _cache = new BoundedCache<PreparedCode>(cacheBytes, static (code, _) => 4096 + (40L * code.Length));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.TimeoutMs, "Workflows:Scripts:TimeoutMs");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MemoryLimitBytes, "Workflows:Scripts:MemoryLimitBytes");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.RecursionLimit, "Workflows:Scripts:RecursionLimit");
@@ -163,13 +164,7 @@ public sealed class ScriptRunner : IDisposable
             return prepared;
         }
 
-        prepared = Prepare(code);
-        if (_cache.Count >= MaxCachedScripts)
-        {
-            _cache.Clear();
-        }
-
-        return _cache.GetOrAdd(code, prepared);
+        return _cache.Add(code, Prepare(code));
     }
 
     private static PreparedCode Prepare(string code)

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Caching;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Storage;
 
@@ -13,14 +15,15 @@ namespace Workflows.Engine.Definitions;
 /// stored before the job is: a waiting job that resumes, a signal checked against its wait, a rerun, all read that
 /// definition, so editing or replacing an app never changes a job already started.
 /// </summary>
-public sealed class WorkflowVersions(IAppStore store, BlockRegistry blocks, TimeProvider time)
+public sealed class WorkflowVersions(IAppStore store, BlockRegistry blocks, TimeProvider time, IOptions<CacheOptions>? caches = null)
 {
-    // Parsed definitions no app serves any more, by hash; bounded, since each is a whole parsed workflow.
-    private const int MaxParsed = 256;
-
     private readonly ConditionalWeakTable<WorkflowDefinition, string> _hashes = [];
     private readonly ConcurrentDictionary<string, bool> _stored = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, WorkflowDefinition> _parsed = new(StringComparer.Ordinal);
+
+    // Parsed definitions no app serves any more, by hash; bounded by bytes, since each is a whole parsed workflow
+    // (estimated as a prepared script is: 4 KB plus 40 bytes per source character).
+    private readonly BoundedCache<WorkflowDefinition> _parsed = new(
+        (caches?.Value ?? new CacheOptions()).DefinitionBytes, static (_, definition) => 4096 + (40L * definition.Source.Length));
 
     /// <summary>The content hash of a definition: SHA-256 of its source, 64 lowercase hex digits.</summary>
     public string HashOf(WorkflowDefinition workflow)
@@ -77,12 +80,6 @@ public sealed class WorkflowVersions(IAppStore store, BlockRegistry blocks, Time
         // It parsed and validated when the job started; the blocks it names are this build's, as for any job.
         parsed = WorkflowParser.Parse($"{job.Workflow}.flow@{hash[..12]}", job.Workflow, source, blocks);
         _hashes.AddOrUpdate(parsed, hash);
-        if (_parsed.Count >= MaxParsed)
-        {
-            _parsed.Clear();
-        }
-
-        _parsed.TryAdd(hash, parsed);
-        return parsed;
+        return _parsed.Add(hash, parsed);
     }
 }

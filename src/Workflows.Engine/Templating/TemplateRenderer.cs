@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Fluid;
 using Fluid.Ast;
 using Fluid.Parser;
 using Workflows.Engine.Blocks;
+using Workflows.Engine.Caching;
 using Workflows.Engine.Templating.Internal;
 
 namespace Workflows.Engine.Templating;
@@ -18,20 +18,26 @@ namespace Workflows.Engine.Templating;
 /// </summary>
 public sealed class TemplateRenderer
 {
-    /// <summary>How many parsed templates are kept before the cache starts over.</summary>
-    public const int MaxCachedTemplates = 10_000;
-
     /// <summary>Statements a single render may execute (loops included) before it fails.</summary>
     public const int MaxSteps = 1_000_000;
 
     private static readonly FluidParser Parser = new();
 
     private readonly TemplateOptions _options;
-    private readonly ConcurrentDictionary<string, ParsedTemplate> _cache = new(StringComparer.Ordinal);
+    private readonly BoundedCache<ParsedTemplate> _cache;
 
-    /// <summary>Creates a renderer.</summary>
+    /// <summary>Creates a renderer whose parse cache holds the default <see cref="CacheOptions.TemplateBytes"/>.</summary>
     public TemplateRenderer()
+        : this(new CacheOptions().TemplateBytes)
     {
+    }
+
+    /// <summary>Creates a renderer whose parse cache holds about <paramref name="maxCachedBytes"/>.</summary>
+    public TemplateRenderer(long maxCachedBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCachedBytes);
+        // Measured: a parsed template holds about 1 KB plus 16 bytes per source character (the key's 2 included).
+        _cache = new BoundedCache<ParsedTemplate>(maxCachedBytes, static (source, _) => 1024 + (16L * source.Length));
         _options = new TemplateOptions
         {
             CultureInfo = CultureInfo.InvariantCulture,
@@ -136,6 +142,9 @@ public sealed class TemplateRenderer
         }
     }
 
+    /// <summary>Estimated bytes the parse cache holds now.</summary>
+    internal long CachedBytes => _cache.Bytes;
+
     internal ParsedTemplate GetOrParse(string template)
     {
         if (_cache.TryGetValue(template, out var parsed))
@@ -143,14 +152,7 @@ public sealed class TemplateRenderer
             return parsed;
         }
 
-        parsed = Parse(template);
-        if (_cache.Count >= MaxCachedTemplates)
-        {
-            // Templates come from loaded workflows, so the working set is small; starting over is simpler than LRU.
-            _cache.Clear();
-        }
-
-        return _cache.GetOrAdd(template, parsed);
+        return _cache.Add(template, Parse(template));
     }
 
     private static ParsedTemplate Parse(string source)

@@ -72,6 +72,12 @@ internal static class Settings
             p.Positive(o.MaxStatements);
             p.Positive(o.MaxConcurrency);
         });
+        Bind<Engine.Caching.CacheOptions>(services, Engine.Caching.CacheOptions.SectionName, (o, p) =>
+        {
+            p.NotNegative(o.TemplateBytes);
+            p.NotNegative(o.ScriptBytes);
+            p.NotNegative(o.DefinitionBytes);
+        });
         Bind<OutboundOptions>(services, OutboundOptions.SectionName, (o, p) =>
         {
             p.Positive(o.MaxResponseBytes);
