@@ -57,6 +57,7 @@ internal sealed class TokenChecks(RevokedTokens revoked, TimeProvider time, IOpt
     /// <summary>A lifetime for a message: whole days when it is days long, else hours, minutes or seconds.</summary>
     internal static string Show(TimeSpan span) => span switch
     {
+        { TotalDays: 1 } => "1 day",
         { TotalDays: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0.##} days"),
         { TotalHours: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h"),
         { TotalMinutes: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.##} min"),
