@@ -28,6 +28,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<PostgresStore>());
+        services.AddSingleton<Engine.Storage.ITokenRevocationStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresJobChangeListener>());
         return services;
     }

@@ -51,6 +51,7 @@ public static class RowMapper<TColumns>
         RunTime = TimeSpan.FromMilliseconds(reader.GetInt64(30)),
         CancelRequested = GetNullableString(reader, 31),
         TraceParent = GetNullableString(reader, 32),
+        Creator = GetNullableString(reader, 33),
     };
 
     /// <summary>Reads a row selected with <see cref="StoreSql.SignalColumns"/>.</summary>

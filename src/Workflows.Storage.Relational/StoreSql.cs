@@ -7,13 +7,16 @@ namespace Workflows.Storage.Relational;
 public sealed class StoreSql
 {
     /// <summary>The jobs columns a new job is inserted with (the others start empty).</summary>
-    public const string InsertJobColumns =
+    public const string InsertJobColumns = FirstJobColumns + ", creator";
+
+    /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
+    public const string JobColumns = FirstJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested, trace_parent, creator";
+
+    // The columns both lists start with; columns added later go at the end of both, so no ordinal moves.
+    private const string FirstJobColumns =
         "id, org, app_id, workflow, workflow_title, state, variables, created_at, started_at, finished_at, result, error, " +
         "last_sequence, created_by, callback_url, progress_url, idempotency_key, dialect, parent_job_id, " +
         "idempotency_fingerprint, idempotency_expires_at, lease_owner, lease_expires_at, schedule_id, scheduled_time, budget, rerun_of, definition_hash";
-
-    /// <summary>The jobs columns, in the order <see cref="RowMapper{TColumns}.ReadJob"/> reads them.</summary>
-    public const string JobColumns = InsertJobColumns + ", wake_at, wait_signals, run_time_ms, cancel_requested, trace_parent";
 
     /// <summary>The job_signals columns, in the order <see cref="RowMapper{TColumns}.ReadSignal"/> reads them.</summary>
     public const string SignalColumns = "id, job_id, name, payload, idempotency_key, created_at, consumed";

@@ -22,6 +22,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.AddSingleton<Engine.Storage.ITokenRevocationStore>(provider => provider.GetRequiredService<SqliteStore>());
         return services;
     }
 }

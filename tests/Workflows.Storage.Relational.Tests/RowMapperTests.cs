@@ -12,7 +12,7 @@ public sealed class RowMapperTests
     private const string Id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
     private const string Parent = "9a0c0305-4f89-11d3-9a0c-0305e82c3301";
 
-    private static readonly Type[] JobTypes = [S, S, S, S, S, I, S, L, L, L, S, S, L, S, S, S, S, S, S, S, L, S, L, S, L, S, S, S, L, S, L, S, S];
+    private static readonly Type[] JobTypes = [S, S, S, S, S, I, S, L, L, L, S, S, L, S, S, S, S, S, S, S, L, S, L, S, L, S, S, S, L, S, L, S, S, S];
 
     [Fact]
     public void ReadJob_EveryColumnSet_MapsEachToItsProperty()
@@ -21,7 +21,7 @@ public sealed class RowMapperTests
             Id, "org", "blog", "post", "Post", 3, """{"topic":"otters"}""", 1000L, 2000L, 3000L, "\"done\"", "boom", 7L, "alice",
             "https://cb", "https://progress", "key", "native", Parent, "fp", 4000L, "node-a", 5000L,
             "nightly", 7000L, """{"maxCost":"0.5","maxTokens":20000}""", Parent, "ab12", 6000L, """["approval"]""", 1500L, "not needed",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "alice@example.test");
 
         var job = Map.ReadJob(reader);
 
@@ -52,6 +52,7 @@ public sealed class RowMapperTests
         Assert.Equal(Guid.Parse(Parent), job.RerunOf);
         Assert.Equal("ab12", job.DefinitionHash);
         Assert.Equal("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", job.TraceParent);
+        Assert.Equal("alice@example.test", job.Creator);
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class RowMapperTests
         using var reader = TextColumns.Row(StoreSql.JobColumns, JobTypes,
             Id, "org", "blog", "post", "Post", 1, "{}", 1000L, null, null, null, null, 0L, "alice",
             null, null, null, "native", null, null, null, null, null,
-            null, null, null, null, null, null, null, 0L, null, null);
+            null, null, null, null, null, null, null, 0L, null, null, null);
 
         var job = Map.ReadJob(reader);
 
@@ -83,6 +84,7 @@ public sealed class RowMapperTests
         Assert.Null(job.RerunOf);
         Assert.Null(job.DefinitionHash);
         Assert.Null(job.TraceParent);
+        Assert.Null(job.Creator);
         Assert.Equal(TimeSpan.Zero, job.RunTime);
     }
 

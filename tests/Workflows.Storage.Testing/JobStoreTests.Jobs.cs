@@ -34,6 +34,7 @@ public abstract partial class JobStoreTests
             Error = "partial: ⚠",
             LastSequence = 3,
             CreatedBy = "token-1",
+            Creator = "Ünïcode créator",
             CallbackUrl = "https://example.test/callback?a=1&b=2",
             ProgressUrl = "https://example.test/progress",
             IdempotencyKey = "key-ü",

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Workflows.Cli.Client;
 using Workflows.Security;
 
 namespace Workflows.Cli.Commands;
@@ -11,6 +12,9 @@ internal static class TokenCommand
 {
     /// <summary>Signing key from configuration, as the server reads it; wins over the key file.</summary>
     public const string SigningKeyVariable = "Workflows__Auth__SigningKey";
+
+    /// <summary>The server's longest token lifetime, read as the server reads it when set: longer tokens are not minted.</summary>
+    public const string MaxLifetimeVariable = "Workflows__Auth__MaxTokenLifetime";
 
     public static Command Create()
     {
@@ -34,13 +38,16 @@ internal static class TokenCommand
         var dataDir = CommonOptions.DataDir();
 
         var command = new Command("token", "Mints a bearer token with the signing key in the data dir and prints only the token.\n"
-            + $"The signing key is read from ${SigningKeyVariable} when set, as the server does.\n"
-            + "e.g.  workflows token exec Workflow 3600000 blog")
+            + $"The signing key is read from ${SigningKeyVariable} when set, as the server does; so is the longest lifetime\n"
+            + $"the server accepts, ${MaxLifetimeVariable} (e.g. 30.00:00:00).\n"
+            + "e.g.  workflows token exec Workflow 3600000 blog\n"
+            + "       workflows token revoke --id ID   (over gRPC: revokes a token)")
         {
-            action, subject, expiresInMs, recipes, organization, dataDir,
+            action, subject, expiresInMs, recipes, organization, dataDir, TokenRevokeCommand.Create(),
         };
         command.SetAction(parsed =>
         {
+            CheckServerMaxLifetime(TimeSpan.FromMilliseconds(parsed.GetValue(expiresInMs)));
             var key = SigningKeys.LoadOrCreate(
                 CommonOptions.ResolveDataDir(parsed, dataDir), Environment.GetEnvironmentVariable(SigningKeyVariable));
             var token = new TokenIssuer(key, TimeProvider.System).Create(
@@ -53,6 +60,27 @@ internal static class TokenCommand
             return 0;
         });
         return command;
+    }
+
+    // The server refuses a token that lives longer than its Workflows:Auth:MaxTokenLifetime; minting one would be a trap.
+    private static void CheckServerMaxLifetime(TimeSpan lifetime)
+    {
+        if (Environment.GetEnvironmentVariable(MaxLifetimeVariable) is not { Length: > 0 } text)
+        {
+            return;
+        }
+
+        if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var max) || max <= TimeSpan.Zero)
+        {
+            throw new CliException(ExitCodes.Usage, $"${MaxLifetimeVariable} must be a positive duration such as 30.00:00:00, got '{text}'");
+        }
+
+        if (lifetime > max)
+        {
+            throw new CliException(
+                ExitCodes.Usage,
+                $"expires_in_ms must be at most {(long)max.TotalMilliseconds}: the server accepts no longer lifetime (${MaxLifetimeVariable} is {text})");
+        }
     }
 
     private static long MaxLifetimeMs => (long)TokenIssuer.MaxLifetime.TotalMilliseconds;

@@ -47,6 +47,12 @@ public sealed record JobRecord
     /// <summary>Id of the token that started the job.</summary>
     public string CreatedBy { get; init; } = "";
 
+    /// <summary>
+    /// The subject (<c>sub</c>) of the token that started the job (or reran it), or null when no caller did (a schedule's
+    /// tick) or the job was stored before creators were recorded. A child job has its parent's.
+    /// </summary>
+    public string? Creator { get; init; }
+
     /// <summary>URL the finished job is POSTed to.</summary>
     public string? CallbackUrl { get; init; }
 

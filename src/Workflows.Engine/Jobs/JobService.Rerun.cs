@@ -11,10 +11,11 @@ public sealed partial class JobService
     /// <paramref name="variables"/> (top-level keys replaced) and its budget, with <see cref="JobRecord.RerunOf"/> set.
     /// With <paramref name="fromBlock"/>, the blocks that completed in the original before that block started keep
     /// their stored outputs (recorded as completed in the new job without running); it and every other block run again.
-    /// Does not wait for it.
+    /// Does not wait for it. The new job's creator is <paramref name="creator"/>, the rerunner (not the original's).
     /// </summary>
     public async Task<JobRecord> RerunAsync(
-        JobRecord original, JsonObject? variables, string createdBy, CancellationToken cancellationToken, string? fromBlock = null)
+        JobRecord original, JsonObject? variables, string createdBy, CancellationToken cancellationToken, string? fromBlock = null,
+        string? creator = null)
     {
         ArgumentNullException.ThrowIfNull(original);
         // The definition the original ran, not the app's current one: a rerun repeats what was run.
@@ -35,6 +36,7 @@ public sealed partial class JobService
                 Workflow = original.Workflow,
                 Variables = merged,
                 CreatedBy = createdBy,
+                Creator = creator,
                 Budget = original.Budget,
                 RerunOf = original.Id,
                 ReusedOutputs = reused,

@@ -112,6 +112,7 @@ public sealed partial class JobService
                 CreatedAt = now,
                 LastSequence = 1,
                 CreatedBy = request.CreatedBy,
+                Creator = string.IsNullOrEmpty(request.Creator) ? null : request.Creator,
                 CallbackUrl = NullIfEmpty(request.CallbackUrl),
                 ProgressUrl = NullIfEmpty(request.ProgressUrl),
                 IdempotencyKey = key,

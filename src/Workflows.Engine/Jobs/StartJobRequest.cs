@@ -29,6 +29,9 @@ public sealed record StartJobRequest
     /// <summary>Id of the caller's token.</summary>
     public string CreatedBy { get; init; } = "";
 
+    /// <summary>The subject (<c>sub</c>) of the caller's token, or null when no caller asked (a schedule's tick).</summary>
+    public string? Creator { get; init; }
+
     /// <summary>Which API asked (native, apps, recipes); decides the callback body's shape.</summary>
     public string Dialect { get; init; } = "native";
 

@@ -123,12 +123,14 @@ public sealed partial class ScheduleService(
 
     /// <summary>
     /// Starts one job of the schedule now, paused or not and whatever runs: not a tick (nothing is recorded, no overlap
-    /// policy applies); the job carries the schedule id and the trigger's time.
+    /// policy applies); the job carries the schedule id and the trigger's time, and <paramref name="creator"/> (the
+    /// trigger's token subject) as its creator.
     /// </summary>
-    public async Task<JobRecord> TriggerAsync(string organizationId, string scheduleId, string createdBy, CancellationToken cancellationToken)
+    public async Task<JobRecord> TriggerAsync(
+        string organizationId, string scheduleId, string createdBy, CancellationToken cancellationToken, string? creator = null)
     {
         var schedule = await FindAsync(organizationId, scheduleId, cancellationToken);
-        return await jobs.StartAsync(JobRequest(schedule, StoredTime.Now(time), null, createdBy), cancellationToken);
+        return await jobs.StartAsync(JobRequest(schedule, StoredTime.Now(time), null, createdBy) with { Creator = creator }, cancellationToken);
     }
 
     /// <summary>The request that starts the schedule's job for <paramref name="scheduledTime"/>.</summary>

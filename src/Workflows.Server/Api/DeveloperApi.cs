@@ -88,6 +88,7 @@ internal sealed class DeveloperApi(JobService jobs, IAppCatalog catalog, IOption
                 ProgressUrl = checkedProgressUrl,
                 IdempotencyKey = IdempotencyKeyHeader.From(context),
                 CreatedBy = caller.TokenId,
+                Creator = caller.Subject,
                 Dialect = "apps",
             },
             string.IsNullOrEmpty(callbackUrl) ? jobs.Options.SyncWait : TimeSpan.Zero,

@@ -38,6 +38,7 @@ internal sealed class RecipeApi(JobService jobs, IAppCatalog catalog, JobArtifac
                 Variables = ArgsToVariables(ProtoJson.ToObject(request.Args)),
                 IdempotencyKey = IdempotencyKeyHeader.From(context),
                 CreatedBy = caller.TokenId,
+                Creator = caller.Subject,
                 Dialect = "recipes",
             },
             context.CancellationToken);

@@ -87,6 +87,15 @@ internal sealed partial class WorkflowApi
     {
         var caller = Caller.From(context);
         caller.EnsureAdmin();
+        var maxMs = (long)tokenChecks.MaxLifetime.TotalMilliseconds;
+        if (request.ExpiresInMs > maxMs && maxMs < (long)Workflows.Security.TokenIssuer.MaxLifetime.TotalMilliseconds)
+        {
+            // The issuer's own limit has its own message; this one is the server's (lower) limit.
+            throw new EngineException(
+                EngineErrorKind.InvalidArgument,
+                $"expires_in_ms must be at most {maxMs} ({TokenChecks.Show(tokenChecks.MaxLifetime)}, this server's Workflows:Auth:MaxTokenLifetime)");
+        }
+
         try
         {
             var issued = tokens.Create(

@@ -100,7 +100,7 @@ internal sealed partial class WorkflowApi
         var original = await jobs.GetVisibleJobAsync(caller, request.JobId, context.CancellationToken);
         caller.EnsureCanRun(original.AppId);
         var job = await jobs.RerunAsync(
-            original, ProtoJson.ToObject(request.Variables), caller.TokenId, context.CancellationToken, NullIfEmpty(request.FromBlock));
+            original, ProtoJson.ToObject(request.Variables), caller.TokenId, context.CancellationToken, NullIfEmpty(request.FromBlock), caller.Subject);
         return new RerunJobResponse { Job = JobMapper.ToProto(job) };
     }
 

@@ -66,7 +66,7 @@ internal sealed partial class WorkflowApi
     {
         var caller = Caller.From(context);
         await VisibleScheduleAsync(caller, request.ScheduleId, context.CancellationToken);
-        var job = await schedules.TriggerAsync(caller.OrganizationId, request.ScheduleId, caller.TokenId, context.CancellationToken);
+        var job = await schedules.TriggerAsync(caller.OrganizationId, request.ScheduleId, caller.TokenId, context.CancellationToken, caller.Subject);
         return new TriggerScheduleResponse { Job = JobMapper.ToProto(job) };
     }
 

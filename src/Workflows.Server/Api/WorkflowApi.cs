@@ -22,7 +22,10 @@ internal sealed partial class WorkflowApi(
     JobArtifacts artifacts,
     DeliveryService deliveries,
     OutboundGuard guard,
-    Engine.Schedules.ScheduleService schedules) : WorkflowService.WorkflowServiceBase
+    Engine.Schedules.ScheduleService schedules,
+    RevokedTokens revokedTokens,
+    TokenChecks tokenChecks,
+    TimeProvider time) : WorkflowService.WorkflowServiceBase
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(15);
 
@@ -49,6 +52,7 @@ internal sealed partial class WorkflowApi(
                 ProgressUrl = progressUrl,
                 IdempotencyKey = IdempotencyKeyHeader.From(context, request.IdempotencyKey),
                 CreatedBy = caller.TokenId,
+                Creator = caller.Subject,
                 Dialect = "native",
                 Budget = BudgetOf(request.Budget),
             },

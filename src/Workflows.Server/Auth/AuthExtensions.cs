@@ -22,6 +22,11 @@ internal static class AuthExtensions
         services.AddSingleton(sp => new Api.Agents.UploadLinks(new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>(), Api.Agents.UploadLinks.Purpose)));
         services.AddSingleton(sp => new WebhookSecrets(settings.Paths.DataDir, sp.GetRequiredService<TimeProvider>()));
 
+        // Revoked tokens and the lifetime limit, checked on every call; the list is refreshed in the background
+        // (a hosted service added with the background work, once the store is migrated).
+        services.AddSingleton<RevokedTokens>();
+        services.AddSingleton<TokenChecks>();
+
         // A singleton so the container disposes its cache at shutdown.
         services.AddSingleton(_ => new CachingTokenHandler(TimeProvider.System));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -46,6 +51,7 @@ internal static class AuthExtensions
             };
             jwt.Events = new JwtBearerEvents
             {
+                OnTokenValidated = TokenChecks.OnTokenValidated,
                 // JwtBearer's own challenge is an empty 401, which gRPC clients read as "Bad gRPC response".
                 OnChallenge = context =>
                 {
@@ -58,6 +64,7 @@ internal static class AuthExtensions
                         SecurityTokenInvalidIssuerException => "the token has the wrong issuer",
                         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
                         SecurityTokenInvalidAlgorithmException => "the token's signing algorithm is not accepted",
+                        TokenRefusedException refused => refused.Message,
                         not null => "the token is not valid",
                         null => "a bearer token is required in the Authorization header",
                     };

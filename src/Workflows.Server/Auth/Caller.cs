@@ -12,6 +12,9 @@ namespace Workflows.Server.Auth;
 /// <param name="RecipeIds">The only apps an exec token may use, or null for all of the organisation's.</param>
 public sealed record Caller(string OrganizationId, string TokenId, string Action, IReadOnlySet<string>? RecipeIds)
 {
+    /// <summary>The token's subject (<c>sub</c>), recorded as the creator of the jobs it starts; null when it has none.</summary>
+    public string? Subject { get; init; }
+
     /// <summary>Whether the token may manage apps and tokens.</summary>
     public bool IsAdmin => Action == TokenClaims.AdminAction;
 
@@ -32,7 +35,10 @@ public sealed record Caller(string OrganizationId, string TokenId, string Action
             org,
             user.FindFirstValue(TokenClaims.TokenId) ?? "",
             user.FindFirstValue(TokenClaims.Action) ?? "",
-            recipes.Count == 0 ? null : recipes);
+            recipes.Count == 0 ? null : recipes)
+        {
+            Subject = user.FindFirstValue(TokenClaims.Subject) is { Length: > 0 } subject ? subject : null,
+        };
     }
 
     /// <summary>Whether the token may run (and see the jobs of) this app.</summary>

@@ -44,6 +44,8 @@ internal static class ServerExtensions
     public static IServiceCollection AddBackgroundWork(this IServiceCollection services)
     {
         services.AddHostedService<EngineStartup>();
+        // After EngineStartup: reads the revoked tokens from the migrated store before the node serves.
+        services.AddHostedService(sp => sp.GetRequiredService<Auth.RevokedTokens>());
         services.AddHostedService(sp => sp.GetRequiredService<JobLeaseKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<JobWaker>());
         services.AddHostedService<RetentionService>();

@@ -32,6 +32,9 @@ internal static class Settings
         {
             p.Require(!string.IsNullOrWhiteSpace(o.DataDir), nameof(o.DataDir), "must name a folder");
             p.Require(!string.IsNullOrWhiteSpace(o.AppsDir), nameof(o.AppsDir), "must name a folder");
+            p.Require(o.Auth.RevocationRefreshInterval > TimeSpan.Zero, "Auth:RevocationRefreshInterval",
+                $"must be a positive duration (it is {o.Auth.RevocationRefreshInterval})");
+            p.Require(o.Auth.MaxTokenLifetime > TimeSpan.Zero, "Auth:MaxTokenLifetime", $"must be a positive duration (it is {o.Auth.MaxTokenLifetime})");
         });
         var storage = ReadNow<StorageOptions>(services, configuration, StorageOptions.Section, (o, p) =>
         {

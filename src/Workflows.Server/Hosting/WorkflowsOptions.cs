@@ -42,4 +42,17 @@ public sealed class AuthOptions
     /// Off unless configured (the Development settings turn it on).
     /// </summary>
     public bool WriteDevToken { get; set; }
+
+    /// <summary>
+    /// How often a node reads the revoked tokens from the store: a revocation through another node takes effect here
+    /// within this interval (through this node, at once).
+    /// </summary>
+    public TimeSpan RevocationRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest lifetime a token may have (its <c>exp</c> minus its <c>iat</c>, or minus now without <c>iat</c>); a
+    /// longer-lived token is refused (401), and CreateToken refuses to mint one. The default is the generator's own limit
+    /// (3650 days), so nothing is refused unless it is lowered.
+    /// </summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = Workflows.Security.TokenIssuer.MaxLifetime;
 }

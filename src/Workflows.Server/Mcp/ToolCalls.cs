@@ -59,6 +59,7 @@ internal sealed partial class ToolCalls(ToolCatalog catalog, JobService jobs, IJ
                     Variables = variables,
                     IdempotencyKey = idempotencyKey,
                     CreatedBy = caller.TokenId,
+                    Creator = caller.Subject,
                 },
                 cancellationToken);
         }

@@ -64,6 +64,7 @@ internal sealed class JobInsert
             .Text("budget", job.Budget?.ToJson())
             .Uuid("rerun_of", job.RerunOf)
             .Text("definition_hash", job.DefinitionHash)
+            .Text("creator", job.Creator)
             .Text("notification", JobNotifications.Format(job.Id, job.LastSequence));
         EventColumns.Bind(insert.Parameters, prepared.Events);
         return new JobInsert(job, releaseKey, insert);

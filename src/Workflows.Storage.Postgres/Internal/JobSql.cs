@@ -20,7 +20,7 @@ internal static class JobSql
         "INSERT INTO jobs (" + StoreSql.InsertJobColumns + ") VALUES (@id, @org, @app_id, @workflow, @workflow_title, @state, @variables, " +
         "@created_at, @started_at, @finished_at, @result, @error, @last_sequence, @created_by, @callback_url, @progress_url, " +
         "@idempotency_key, @dialect, @parent_job_id, @idempotency_fingerprint, @idempotency_expires_at, @lease_owner, @lease_expires_at, @schedule_id, " +
-        "@scheduled_time, @budget, @rerun_of, @definition_hash) RETURNING id), " +
+        "@scheduled_time, @budget, @rerun_of, @definition_hash, @creator) RETURNING id), " +
         "events AS (" + InsertEvents + " FROM job, " + UnnestEvents + ") " +
         "SELECT pg_notify('" + JobNotifications.Channel + "', @notification) FROM job";
 

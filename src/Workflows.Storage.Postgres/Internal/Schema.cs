@@ -215,6 +215,21 @@ internal static class Schema
         );
         CREATE INDEX handles_expiry ON handles (expires_at);
         """,
+
+        // 10: tokens. Revoked tokens by organisation and token id, kept until the token would have expired anyway (no
+        // expiry: kept for good); a job names the subject (`sub`) of the token that started it.
+        """
+        CREATE TABLE IF NOT EXISTS token_revocations (
+            org        text        NOT NULL,
+            token_id   text        NOT NULL,
+            revoked_at timestamptz NOT NULL,
+            revoked_by text        NOT NULL,
+            expires_at timestamptz,
+            PRIMARY KEY (org, token_id)
+        );
+        CREATE INDEX IF NOT EXISTS token_revocations_expiry ON token_revocations (expires_at) WHERE expires_at IS NOT NULL;
+        ALTER TABLE jobs ADD COLUMN IF NOT EXISTS creator text;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

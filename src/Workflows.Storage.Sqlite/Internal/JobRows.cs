@@ -35,7 +35,8 @@ internal static class JobRows
             .Set("$scheduled_time", UnixTime.ToMilliseconds(job.ScheduledTime))
             .Set("$budget", job.Budget?.ToJson())
             .Set("$rerun_of", job.RerunOf is { } rerunOf ? JobIds.ToText(rerunOf) : null)
-            .Set("$definition_hash", job.DefinitionHash);
+            .Set("$definition_hash", job.DefinitionHash)
+            .Set("$creator", job.Creator);
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

@@ -226,6 +226,21 @@ internal static class Schema
         ) WITHOUT ROWID;
         CREATE INDEX handles_expiry ON handles (expires_at);
         """,
+
+        // 14: tokens. Revoked tokens by organisation and token id, kept until the token would have expired anyway (no
+        // expiry: kept for good); a job names the subject (`sub`) of the token that started it.
+        """
+        CREATE TABLE IF NOT EXISTS token_revocations (
+            org        TEXT    NOT NULL,
+            token_id   TEXT    NOT NULL,
+            revoked_at INTEGER NOT NULL,
+            revoked_by TEXT    NOT NULL,
+            expires_at INTEGER,
+            PRIMARY KEY (org, token_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS token_revocations_expiry ON token_revocations (expires_at) WHERE expires_at IS NOT NULL;
+        ALTER TABLE jobs ADD COLUMN creator TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

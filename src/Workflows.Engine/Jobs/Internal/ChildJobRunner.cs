@@ -51,6 +51,7 @@ internal sealed class ChildJobRunner(IServiceProvider services) : IChildJobRunne
                     Variables = request.Variables,
                     IdempotencyKey = request.IdempotencyKey,
                     CreatedBy = parent.CreatedBy,
+                    Creator = parent.Creator,
                     ParentJobId = parent.Id,
                 },
                 cancellationToken);

@@ -113,6 +113,7 @@ internal static class AgentEndpoints
                 Variables = AgentJson.Object(body, "variables")?.DeepClone().AsObject(),
                 IdempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
                 CreatedBy = caller.TokenId,
+                Creator = caller.Subject,
                 Dialect = "apps",
             };
             var includeCost = AgentJson.Flag(body, "includeBillingCost");

@@ -21,6 +21,7 @@ internal static class JobMapper
             Error = job.Error ?? "",
             LastSequence = job.LastSequence,
             CreatedBy = job.CreatedBy,
+            Creator = job.Creator ?? "",
             CallbackUrl = job.CallbackUrl ?? "",
             ParentJobId = job.ParentJobId?.ToString() ?? "",
             ScheduleId = job.ScheduleId ?? "",
