@@ -9,21 +9,21 @@ namespace Workflows.Server.Auth;
 /// <summary>
 /// JWT validation that remembers tokens it has already accepted, so a client reusing its token (every client does)
 /// costs a cache lookup instead of a parse and an HMAC per request. Only successes are remembered, keyed by the
-/// whole token text, in an <see cref="IMemoryCache"/> of at most <see cref="DefaultSizeLimit"/> entries, each
+/// whole token text, in an <see cref="IMemoryCache"/> of at most <see cref="DefaultSizeLimit"/> estimated bytes, each
 /// expiring at the token's own expiry or after <see cref="MaxAge"/>, whichever is first; each hit gets its own copy
 /// of the identity. Every refusal is validated in full, every time.
 /// </summary>
 /// <param name="time">Clock for the cache's expiry; the same one validation uses.</param>
-/// <param name="sizeLimit">Most tokens remembered at once; when full, new tokens are validated but not remembered
-/// until the cache's compaction has made room.</param>
-internal sealed class CachingTokenHandler(TimeProvider time, int sizeLimit = CachingTokenHandler.DefaultSizeLimit)
+/// <param name="sizeLimit">Estimated bytes of the tokens remembered at once (see <see cref="EntryBytes"/>); when full,
+/// new tokens are validated but not remembered until the cache's compaction has made room.</param>
+internal sealed class CachingTokenHandler(TimeProvider time, long sizeLimit = CachingTokenHandler.DefaultSizeLimit)
     : JsonWebTokenHandler, IDisposable
 {
     /// <summary>The longest a validation is reused, even for a token that lives longer.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
 
-    /// <summary>Most tokens remembered at once (each entry has size 1).</summary>
-    public const int DefaultSizeLimit = 10_000;
+    /// <summary>The default budget: 16 MiB, ≈ 5,000 typical tokens (a token may be as long as the request's header limit allows).</summary>
+    public const long DefaultSizeLimit = 16L * 1024 * 1024;
 
     // Its own cache, not the app's shared IMemoryCache: a SizeLimit needs every entry to carry a size, and many
     // distinct tokens (or an attacker minting valid ones) must not evict anyone else's entries.
@@ -55,12 +55,18 @@ internal sealed class CachingTokenHandler(TimeProvider time, int sizeLimit = Cac
             _accepted.Set(token, new Accepted(identity.Clone(), jwt, result.Issuer), new MemoryCacheEntryOptions
             {
                 AbsoluteExpiration = until,
-                Size = 1,
+                Size = EntryBytes(token),
             });
         }
 
         return result;
     }
+
+    /// <summary>
+    /// What one remembered token holds, estimated: its text twice (the key, and the parsed token's copy) as UTF-16, and
+    /// ≈ 2 KB for the parsed token's claims and the identity.
+    /// </summary>
+    internal static long EntryBytes(string token) => 2048 + (4L * token.Length);
 
     /// <inheritdoc />
     public void Dispose() => _accepted.Dispose();

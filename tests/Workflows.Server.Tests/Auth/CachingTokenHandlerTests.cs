@@ -77,9 +77,10 @@ public sealed class CachingTokenHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task ValidateTokenAsync_MoreTokensThanSizeLimit_CacheStaysWithinLimitAndAllAreAccepted()
+    public async Task ValidateTokenAsync_MoreTokensThanTheByteBudget_CacheStaysWithinItAndAllAreAccepted()
     {
-        using var small = new CachingTokenHandler(_time, sizeLimit: 3);
+        var entry = CachingTokenHandler.EntryBytes(Mint(TimeSpan.FromHours(1)));
+        using var small = new CachingTokenHandler(_time, sizeLimit: 3 * entry);
 
         for (var i = 0; i < 20; i++)
         {
