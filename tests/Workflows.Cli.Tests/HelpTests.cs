@@ -28,11 +28,13 @@ public sealed class HelpTests
         var (code, output, _) = await RunAsync(args);
 
         Assert.Equal(0, code);
-        Assert.Contains("workflows token <action> <subject> <expires_in_ms> [<recipe_id>...] [options]", output, StringComparison.Ordinal);
+        Assert.Contains("workflows token <action> <subject> <expires_in_ms> [<recipe_id>...] [command] [options]", output, StringComparison.Ordinal);
         Assert.Contains("--org <ID>", output, StringComparison.Ordinal);
         Assert.Contains("--data-dir <DIR>", output, StringComparison.Ordinal);
         Assert.Contains("$WORKFLOWS_DATA_DIR", output, StringComparison.Ordinal);
         Assert.Contains("$Workflows__Auth__SigningKey", output, StringComparison.Ordinal);
+        Assert.Contains("$Workflows__Auth__MaxTokenLifetime", output, StringComparison.Ordinal);
+        Assert.Contains("revoke", output, StringComparison.Ordinal);
     }
 
     [Fact]

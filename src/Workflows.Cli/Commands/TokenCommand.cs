@@ -41,7 +41,7 @@ internal static class TokenCommand
             + $"The signing key is read from ${SigningKeyVariable} when set, as the server does; so is the longest lifetime\n"
             + $"the server accepts, ${MaxLifetimeVariable} (e.g. 30.00:00:00).\n"
             + "e.g.  workflows token exec Workflow 3600000 blog\n"
-            + "       workflows token revoke --id ID   (over gRPC: revokes a token)")
+            + "      workflows token revoke --id ID   (over gRPC: revokes a token)")
         {
             action, subject, expiresInMs, recipes, organization, dataDir, TokenRevokeCommand.Create(),
         };

@@ -38,10 +38,12 @@ public sealed class JobRerunTests : IAsyncLifetime, IAsyncDisposable
         {
             Variables = new JsonObject { ["who"] = "otters", ["greeting"] = "hi" },
             Budget = new JobBudget(1m, null),
+            Creator = "alice",
         };
         var original = await _runtime.CompletionAsync((await _runtime.Jobs.StartAsync(request, CancellationToken.None)).Id);
 
-        var started = await _runtime.Jobs.RerunAsync(original, new JsonObject { ["who"] = "badgers" }, "tester", CancellationToken.None);
+        var started = await _runtime.Jobs.RerunAsync(
+            original, new JsonObject { ["who"] = "badgers" }, "tester", CancellationToken.None, creator: "bob");
         var rerun = await _runtime.CompletionAsync(started.Id);
 
         Assert.NotEqual(original.Id, rerun.Id);
@@ -51,6 +53,7 @@ public sealed class JobRerunTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal(new JobBudget(1m, null), rerun.Budget);
         var stored = await _runtime.Store.GetJobAsync(JobRuntimeHarness.Org, rerun.Id, CancellationToken.None);
         Assert.Equal(original.Id, stored?.RerunOf);
+        Assert.Equal(("alice", "bob"), (original.Creator, stored?.Creator));
     }
 
     [Fact]

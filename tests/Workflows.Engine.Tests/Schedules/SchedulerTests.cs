@@ -66,6 +66,7 @@ public sealed class SchedulerTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal("s1", job.ScheduleId);
         Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 10, TimeSpan.Zero), job.ScheduledTime);
         Assert.Equal("cron", job.Variables["who"]!.GetValue<string>());
+        Assert.Null(job.Creator);   // no caller started it
         var run = Assert.Single(await RunsAsync());
         Assert.Equal((ScheduleRunOutcomes.Started, job.Id), (run.Outcome, run.JobId));
         Assert.Equal(JobState.Succeeded, (await _runtime.CompletionAsync(job.Id)).State);
@@ -191,9 +192,10 @@ public sealed class SchedulerTests : IAsyncLifetime, IAsyncDisposable
     {
         await CreateAsync("echo");
 
-        var job = await _runtime.Schedules.TriggerAsync(JobRuntimeHarness.Org, "s1", "token-2", Ct);
+        var job = await _runtime.Schedules.TriggerAsync(JobRuntimeHarness.Org, "s1", "token-2", Ct, creator: "alice");
 
         Assert.Equal("s1", job.ScheduleId);
+        Assert.Equal("alice", job.Creator);
         Assert.Equal(_runtime.Time.GetUtcNow(), job.ScheduledTime);
         Assert.Empty(await RunsAsync());
     }

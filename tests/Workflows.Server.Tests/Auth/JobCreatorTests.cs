@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using ModelContextProtocol.Client;
 using Workflows.Contracts.V1;
 using Workflows.Server.Tests.Infrastructure;
 
@@ -64,5 +65,27 @@ public sealed class JobCreatorTests(ServerFixture fixture)
 
         Assert.Equal("carol", (await GetJobAsync((string)developer.Object["threadId"]!)).Creator);
         Assert.Equal("carol", (await GetJobAsync(recipeJob)).Creator);
+    }
+
+    [Fact]
+    public async Task McpToolCall_CreatorIsTheTokensSubject()
+    {
+        var subject = "mcp-" + Guid.NewGuid().ToString("N");
+        var token = await TokenForAsync(subject);
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions
+            {
+                Endpoint = new Uri(fixture.RestUrl + "/mcp"),
+                TransportMode = HttpTransportMode.StreamableHttp,
+                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
+            }),
+            cancellationToken: CancellationToken.None);
+
+        var result = await client.CallToolAsync("blog-writer", new Dictionary<string, object?> { ["topic"] = "creators" });
+
+        Assert.NotEqual(true, result.IsError);
+        var jobs = await fixture.Grpc().ListJobsAsync(
+            new ListJobsRequest { AppId = "blog", PageSize = 100 }, ServerFixture.Bearer(fixture.AdminToken), JobHelpers.Deadline());
+        Assert.Single(jobs.Jobs, j => j.Creator == subject);
     }
 }

@@ -50,6 +50,8 @@ public sealed class RunWorkflowTests(ServerFixture fixture)
 
         var child = await GetJobAsync(childId);
         Assert.Equal(response.Job.Id, child.ParentJobId);
+        // The child has its parent's creator: the subject of the token that started the parent.
+        Assert.Equal(("Workflow", "Workflow"), (response.Job.Creator, child.Creator));
         Assert.Equal(("child", JobState.Succeeded), (child.Workflow, child.State));
         Assert.Equal("all about otters", child.Result.StringValue);
     }

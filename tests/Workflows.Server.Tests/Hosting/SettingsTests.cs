@@ -11,6 +11,8 @@ public sealed class SettingsTests : IDisposable
 
     [Theory]
     [InlineData("Workflows:Jobs:SyncWait", "-00:00:01", "Workflows:Jobs:SyncWait must be a positive duration")]
+    [InlineData("Workflows:Auth:RevocationRefreshInterval", "00:00:00", "Workflows:Auth:RevocationRefreshInterval must be a positive duration")]
+    [InlineData("Workflows:Auth:MaxTokenLifetime", "-1.00:00:00", "Workflows:Auth:MaxTokenLifetime must be a positive duration")]
     [InlineData("Workflows:Jobs:IdempotencyKeyTtl", "00:00:00", "Workflows:Jobs:IdempotencyKeyTtl must be a positive duration")]
     [InlineData("Workflows:Node:LeaseDuration", "00:00:19", "Workflows:Node:LeaseDuration must be at least twice Workflows:Node:HeartbeatInterval")]
     [InlineData("Workflows:Node:HeartbeatInterval", "00:00:00", "Workflows:Node:HeartbeatInterval must be a positive duration")]
