@@ -216,7 +216,7 @@ internal static class Schema
         CREATE INDEX handles_expiry ON handles (expires_at);
         """,
 
-        // 10: tokens. Revoked tokens by organisation and token id, kept until the token would have expired anyway (no
+        // 9: tokens. Revoked tokens by organisation and token id, kept until the token would have expired anyway (no
         // expiry: kept for good); a job names the subject (`sub`) of the token that started it.
         """
         CREATE TABLE IF NOT EXISTS token_revocations (
