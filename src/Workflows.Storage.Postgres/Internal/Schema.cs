@@ -215,6 +215,19 @@ internal static class Schema
         );
         CREATE INDEX handles_expiry ON handles (expires_at);
         """,
+
+        // 11 (helper "limits"; the lead renumbers at merge): cluster-wide limits. An organisation's jobs holding a lease
+        // are counted by claims and new jobs against its running-job limit; its request rate is a token bucket, unlogged
+        // (a crash refills the buckets, which only forgets how much of the last second was used).
+        """
+        CREATE INDEX jobs_org_leased ON jobs (org, lease_expires_at) WHERE state IN (1, 2);
+        CREATE UNLOGGED TABLE request_buckets (
+            org         text             NOT NULL PRIMARY KEY,
+            tokens      double precision NOT NULL,
+            refilled_at timestamptz      NOT NULL,
+            granted     integer          NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
