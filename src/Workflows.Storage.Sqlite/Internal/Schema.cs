@@ -226,6 +226,12 @@ internal static class Schema
         ) WITHOUT ROWID;
         CREATE INDEX handles_expiry ON handles (expires_at);
         """,
+
+        // 15 (helper "limits"; the lead renumbers at merge): claims count an organisation's jobs holding a lease against
+        // its running-job limit.
+        """
+        CREATE INDEX jobs_org_leased ON jobs (org, lease_expires_at) WHERE state IN (1, 2);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
