@@ -171,6 +171,22 @@ public sealed class PostgresLimitTests : IAsyncLifetime
         Assert.Equal(3, (await _nodeA.TakeRequestTokensAsync("org-b", 3, 1, 10, Ct)).Granted);
     }
 
+    [Fact]
+    public async Task WithoutALimit_ADueJobClaimedByOneNode_IsNotAbandonedForTheOther()
+    {
+        await using var a = await _database.OpenAsync(o => o.UseDatabaseClock = true);
+        await using var b = await _database.OpenAsync(o => o.UseDatabaseClock = true);
+        var job = await WaitingAsync("org-a");
+
+        var claimed = Assert.Single(await b.ClaimDueJobsAsync("node-b", DateTimeOffset.UtcNow.AddSeconds(1), Lease, 100, Ct));
+
+        Assert.Equal((job.Id, JobState.Running), (claimed.Id, claimed.State));
+        Assert.InRange(claimed.LeaseExpiresAt!.Value, DateTimeOffset.UtcNow.AddSeconds(20), DateTimeOffset.UtcNow.AddSeconds(40));
+        Assert.Empty(await a.ClaimJobsAsync("node-a", DateTimeOffset.UtcNow, Lease, 100, Ct));
+        Assert.Equal([job.Id], await b.RenewLeasesAsync("node-b", [job.Id], DateTimeOffset.UtcNow, Lease, Ct));
+        Assert.Empty(await a.ClaimJobsAsync("node-a", DateTimeOffset.UtcNow, Lease, 100, Ct));
+    }
+
     private static JobRecord Leased(string owner, string organization = "org-a", DateTimeOffset? createdAt = null)
     {
         var created = createdAt ?? DateTimeOffset.UtcNow;
