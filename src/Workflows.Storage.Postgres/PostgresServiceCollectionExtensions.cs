@@ -24,7 +24,17 @@ public static class PostgresServiceCollectionExtensions
         var options = new PostgresStoreOptions();
         configure(options);
         services.AddSingleton(options);
-        services.AddSingleton(_ => new PostgresStore(options));
+        services.AddSingleton(provider =>
+        {
+            var store = new PostgresStore(options);
+            if (options.MaxRunningJobsPerOrganization is null &&
+                provider.GetService<Microsoft.Extensions.Options.IOptions<Engine.Jobs.LimitOptions>>() is { } limits)
+            {
+                // The engine's setting: the store enforces it for every node.
+                store.MaxRunningJobsPerOrganization = limits.Value.MaxConcurrentJobs;
+            }
+            return store;
+        });
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<PostgresStore>());

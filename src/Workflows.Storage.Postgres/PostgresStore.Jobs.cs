@@ -16,7 +16,8 @@ public sealed partial class PostgresStore
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(events);
         WriteValidation.ValidateNewJob(job, events);
-        return WriteAsync(JobInsert.From(job, events), JobWrites.CreateJobAsync, cancellationToken);
+        var insert = JobInsert.From(job, events, MaxRunningJobsPerOrganization, _databaseClock);
+        return LimitedWriteAsync(insert, JobWrites.CreateJobAsync, insert.LimitedOrganization, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -25,13 +26,17 @@ public sealed partial class PostgresStore
         ArgumentNullException.ThrowIfNull(commit);
         WriteValidation.ValidateCommit(commit);
         var prepared = CommitStatement.From(commit);
-        return commit.Create is { } create
-            ? WriteAsync(
-                (Job: JobInsert.From(create.Job, create.Events), Commit: prepared),
-                static async (session, state) => await JobWrites.CreateJobAsync(session, state.Job) && await JobWrites.CommitAsync(session, state.Commit),
-                cancellationToken,
-                commit.JobId)
-            : WriteAsync(prepared, JobWrites.CommitAsync, cancellationToken, commit.JobId);
+        if (commit.Create is not { } create)
+        {
+            return WriteAsync(prepared, JobWrites.CommitAsync, cancellationToken, commit.JobId);
+        }
+        var insert = JobInsert.From(create.Job, create.Events, MaxRunningJobsPerOrganization, _databaseClock);
+        return LimitedWriteAsync(
+            (Job: insert, Commit: prepared),
+            static async (session, state) => await JobWrites.CreateJobAsync(session, state.Job) && await JobWrites.CommitAsync(session, state.Commit),
+            insert.LimitedOrganization,
+            cancellationToken,
+            commit.JobId);
     }
 
     /// <inheritdoc />

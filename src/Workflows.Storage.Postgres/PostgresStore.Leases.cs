@@ -4,7 +4,9 @@ using Workflows.Storage.Postgres.Internal;
 namespace Workflows.Storage.Postgres;
 
 // Leases and node heartbeats: several nodes share the database, so a job runs on the node holding its lease, and a
-// node that stops renewing loses its jobs to the others. Claims use SKIP LOCKED, so concurrent claimers split the jobs.
+// node that stops renewing loses its jobs to the others. Claims use SKIP LOCKED, so concurrent claimers split the jobs,
+// and respect the running-job limit. Lease times are the database's (PostgresStoreOptions.UseDatabaseClock), so a node
+// whose clock is off neither takes live leases nor writes leases that look expired to the others.
 public sealed partial class PostgresStore
 {
     /// <inheritdoc />
@@ -17,7 +19,8 @@ public sealed partial class PostgresStore
             _ = Writer;
             return [];
         }
-        return await WriteAsync((owner, now, now + lease, max), JobWrites.ClaimAsync, cancellationToken);
+        return await WriteAsync(
+            new JobWrites.Claim(owner, now, LeaseNow(now), lease, max, MaxRunningJobsPerOrganization, Due: false), JobWrites.ClaimAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -32,7 +35,7 @@ public sealed partial class PostgresStore
             return [];
         }
         var ids = jobIds.ToArray();
-        return await WriteAsync((owner, ids, now + lease), JobWrites.RenewAsync, cancellationToken, ids);
+        return await WriteAsync((owner, ids, LeaseNow(now), lease), JobWrites.RenewAsync, cancellationToken, ids);
     }
 
     /// <inheritdoc />
@@ -48,6 +51,6 @@ public sealed partial class PostgresStore
     public Task<int> HeartbeatNodeAsync(string nodeId, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
-        return WriteAsync((nodeId, now, now + ttl), JobWrites.HeartbeatAsync, cancellationToken);
+        return WriteAsync((nodeId, LeaseNow(now), ttl), JobWrites.HeartbeatAsync, cancellationToken);
     }
 }

@@ -21,17 +21,7 @@ public sealed partial class PostgresStore
             return [];
         }
         return await WriteAsync(
-            (owner, now, until: now + lease, max),
-            static async (session, claim) =>
-            {
-                await using var batch = session.CreateBatch();
-                var command = new NpgsqlBatchCommand(JobSql.ClaimDue);
-                command.Parameters.Text("owner", claim.owner).Time("now", claim.now).Time("until", claim.until).Int("limit", claim.max);
-                batch.BatchCommands.Add(command);
-                await using var reader = await session.ExecuteReaderAsync(batch);
-                return (IReadOnlyList<JobRecord>)await Rows.ReadAllAsync(reader, Map.ReadJob, CancellationToken.None);
-            },
-            cancellationToken);
+            new JobWrites.Claim(owner, now, LeaseNow(now), lease, max, MaxRunningJobsPerOrganization, Due: true), JobWrites.ClaimAsync, cancellationToken);
     }
 
     /// <inheritdoc />

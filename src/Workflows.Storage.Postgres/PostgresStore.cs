@@ -10,12 +10,14 @@ namespace Workflows.Storage.Postgres;
 /// connections and run concurrently with it. Every job write also sends a <c>workflows_jobs</c> notification in its
 /// transaction, which <see cref="PostgresJobChangeListener"/> turns into wake-ups on the other nodes.
 /// </summary>
-public sealed partial class PostgresStore : IJobStore, IAppStore, Engine.Schedules.IScheduleStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresStore : IJobStore, ISharedLimitStore, IAppStore, Engine.Schedules.IScheduleStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreLifecycle _lifecycle = new();
     private PostgresWriter? _writer;
     private readonly int _maxQueuedWrites;
+    private readonly bool _databaseClock;
+    private int _maxRunningJobs;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
     public PostgresStore(PostgresStoreOptions options)
@@ -28,7 +30,20 @@ public sealed partial class PostgresStore : IJobStore, IAppStore, Engine.Schedul
         _dataSource = CreateDataSource(options.ConnectionString);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxQueuedWrites, "PostgresStoreOptions.MaxQueuedWrites");
         _maxQueuedWrites = options.MaxQueuedWrites;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRunningJobsPerOrganization ?? 0, "PostgresStoreOptions.MaxRunningJobsPerOrganization");
+        _maxRunningJobs = options.MaxRunningJobsPerOrganization ?? 0;
+        _databaseClock = options.UseDatabaseClock;
     }
+
+    /// <inheritdoc />
+    public int MaxRunningJobsPerOrganization
+    {
+        get => Volatile.Read(ref _maxRunningJobs);
+        internal set => Volatile.Write(ref _maxRunningJobs, value);
+    }
+
+    // The time a lease write measures from: null (the database's clock) unless the store runs on the caller's.
+    private DateTimeOffset? LeaseNow(DateTimeOffset now) => _databaseClock ? null : now;
 
     /// <summary>
     /// Applies missing migrations (one node at a time, under an advisory lock) and starts the writer. Calling it again
@@ -86,11 +101,20 @@ public sealed partial class PostgresStore : IJobStore, IAppStore, Engine.Schedul
         TState state,
         Func<WriteSession, TState, Task<TResult>> work,
         CancellationToken cancellationToken,
+        params IReadOnlyCollection<Guid> lockedJobs) =>
+        LimitedWriteAsync(state, work, null, cancellationToken, lockedJobs);
+
+    // A write that creates a leased job of limitedOrganization, which the writer takes the limit lock of first.
+    private Task<TResult> LimitedWriteAsync<TState, TResult>(
+        TState state,
+        Func<WriteSession, TState, Task<TResult>> work,
+        string? limitedOrganization,
+        CancellationToken cancellationToken,
         params IReadOnlyCollection<Guid> lockedJobs)
     {
         try
         {
-            return Writer.EnqueueAsync(state, work, lockedJobs, cancellationToken);
+            return Writer.EnqueueAsync(state, work, lockedJobs, cancellationToken, limitedOrganization);
         }
         catch (Exception exception)
         {

@@ -23,4 +23,18 @@ public sealed class PostgresStoreOptions
     /// <see cref="Engine.Storage.StoreBusyException"/> (back-pressure) instead of growing memory.
     /// </summary>
     public int MaxQueuedWrites { get; set; } = Internal.PostgresWriter.DefaultMaxQueued;
+
+    /// <summary>
+    /// Jobs of one organisation that may run (hold a lease, queued or running) at once across every node sharing the
+    /// database; 0 means no limit. Null takes <c>Workflows:Limits:MaxConcurrentJobs</c> when the engine's limits are
+    /// registered. Child jobs count but are never refused, and a job with a cancel request is always claimed.
+    /// </summary>
+    public int? MaxRunningJobsPerOrganization { get; set; }
+
+    /// <summary>
+    /// Lease times (claims, renewals, a new job's lease, node heartbeats) from the database clock (true, the default), so
+    /// nodes whose clocks disagree never take each other's live leases. False uses the times the caller passes (tests that
+    /// drive the clock).
+    /// </summary>
+    public bool UseDatabaseClock { get; set; } = true;
 }

@@ -18,7 +18,17 @@ public static class SqliteServiceCollectionExtensions
     {
         var options = new SqliteStoreOptions();
         configure(options);
-        services.AddSingleton(_ => new SqliteStore(options));
+        services.AddSingleton(provider =>
+        {
+            var store = new SqliteStore(options);
+            if (options.MaxRunningJobsPerOrganization is null &&
+                provider.GetService<Microsoft.Extensions.Options.IOptions<Engine.Jobs.LimitOptions>>() is { } limits)
+            {
+                // The engine's setting, so a claim holds to it as a start does.
+                store.MaxRunningJobsPerOrganization = limits.Value.MaxConcurrentJobs;
+            }
+            return store;
+        });
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<SqliteStore>());

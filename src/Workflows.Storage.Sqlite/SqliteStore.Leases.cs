@@ -16,22 +16,49 @@ public sealed partial class SqliteStore
         string select, string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken, bool resume = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        return WriteAsync<(string, string, long, long, int, bool), IReadOnlyList<JobRecord>>(
-            (select, owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max, resume),
+        return WriteAsync<(string, string, long, long, int, bool, int), IReadOnlyList<JobRecord>>(
+            (select, owner, UnixTime.ToMilliseconds(now), UnixTime.ToMilliseconds(now + lease), max, resume, MaxRunningJobsPerOrganization),
             static (connection, request) =>
             {
-                var (select, owner, now, until, max, resume) = request;
+                var (select, owner, now, until, max, resume, perOrganization) = request;
                 var claimed = new List<JobRecord>();
                 if (max <= 0)
                 {
                     return claimed;
                 }
+                // Under the running-job limit, of each organisation only as many as it has free places (its limit less its
+                // jobs holding a live lease), oldest first; the single writer makes the count exact. An organisation at
+                // its limit must not hide the others' jobs, so more are looked at than taken.
                 var ids = new List<string>();
-                using (var reader = connection.Command(select).Set("$now", now).Set("$limit", max).ExecuteReader())
+                var free = new Dictionary<string, long>(StringComparer.Ordinal);
+                var scan = perOrganization > 0 ? Math.Max(max * 8, 1000) : max;
+                using (var reader = connection.Command(select).Set("$now", now).Set("$limit", scan).ExecuteReader())
                 {
+                    var candidates = new List<(string Id, string Org, bool Limited)>();
                     while (reader.Read())
                     {
-                        ids.Add(reader.GetString(0));
+                        candidates.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2) != 0));
+                    }
+                    reader.Close();
+                    foreach (var (id, org, limited) in candidates)
+                    {
+                        if (ids.Count == max)
+                        {
+                            break;
+                        }
+                        if (perOrganization > 0 && limited)
+                        {
+                            if (!free.TryGetValue(org, out var places))
+                            {
+                                places = perOrganization - (long)connection.Command(JobSql.CountLeased).Set("$org", org).Set("$now", now).ExecuteScalar()!;
+                            }
+                            free[org] = places - 1;
+                            if (places <= 0)
+                            {
+                                continue;
+                            }
+                        }
+                        ids.Add(id);
                     }
                 }
                 foreach (var id in ids)
@@ -58,6 +85,12 @@ public sealed partial class SqliteStore
             },
             cancellationToken);
     }
+
+    /// <summary>
+    /// Jobs of one organisation a claim lets hold a lease at once (0: no limit); new jobs are held to it by the engine,
+    /// which runs them all on this one node.
+    /// </summary>
+    public int MaxRunningJobsPerOrganization { get; internal set; }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Guid>> RenewLeasesAsync(

@@ -31,6 +31,8 @@ public sealed partial class SqliteStore : IJobStore, IAppStore, Engine.Schedules
             BusyTimeoutMs = options.BusyTimeoutMs,
         };
         _readers = new ReadConnectionPool(_options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRunningJobsPerOrganization ?? 0, "SqliteStoreOptions.MaxRunningJobsPerOrganization");
+        MaxRunningJobsPerOrganization = options.MaxRunningJobsPerOrganization ?? 0;
     }
 
     /// <summary>

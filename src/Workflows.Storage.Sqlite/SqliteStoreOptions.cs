@@ -20,4 +20,10 @@ public sealed class SqliteStoreOptions
     /// <see cref="Engine.Storage.StoreBusyException"/> (back-pressure) instead of growing memory.
     /// </summary>
     public int MaxQueuedWrites { get; set; } = Internal.SqliteWriter.DefaultMaxQueued;
+
+    /// <summary>
+    /// Jobs of one organisation that claims of due or abandoned jobs let hold a lease at once; 0 means no limit. Null takes
+    /// <c>Workflows:Limits:MaxConcurrentJobs</c> when the engine's limits are registered.
+    /// </summary>
+    public int? MaxRunningJobsPerOrganization { get; set; }
 }

@@ -27,13 +27,21 @@ public sealed class PostgresDatabase
         return new PostgresDatabase(server, await server.CreateDatabaseAsync());
     }
 
-    /// <summary>A store over the database, not initialized.</summary>
-    public PostgresStore NewStore() => new(new PostgresStoreOptions { ConnectionString = ConnectionString });
+    /// <summary>
+    /// A store over the database, not initialized. Its leases run on the times the tests pass (they drive the clock)
+    /// unless <paramref name="configure"/> says otherwise.
+    /// </summary>
+    public PostgresStore NewStore(Action<PostgresStoreOptions>? configure = null)
+    {
+        var options = new PostgresStoreOptions { ConnectionString = ConnectionString, UseDatabaseClock = false };
+        configure?.Invoke(options);
+        return new(options);
+    }
 
     /// <summary>Creates and initializes a store over the database.</summary>
-    public async Task<PostgresStore> OpenAsync()
+    public async Task<PostgresStore> OpenAsync(Action<PostgresStoreOptions>? configure = null)
     {
-        var store = NewStore();
+        var store = NewStore(configure);
         try
         {
             await store.InitializeAsync(CancellationToken.None);

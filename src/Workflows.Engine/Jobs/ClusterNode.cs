@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace Workflows.Engine.Jobs;
 
 /// <summary>
-/// Who this process is among the nodes sharing the store, and how many of them are alive: per-organisation limits are
-/// split evenly among the live nodes, so together they hold the configured limit without asking the database per request.
+/// Who this process is among the nodes sharing the store, and how many of them are alive. Per-organisation limits are not
+/// split among them: a store several nodes share holds them itself (<see cref="Storage.ISharedLimitStore"/>).
 /// </summary>
 public sealed class ClusterNode(IOptions<NodeOptions> options)
 {
@@ -24,7 +24,4 @@ public sealed class ClusterNode(IOptions<NodeOptions> options)
         get => Volatile.Read(ref _liveNodes);
         internal set => Volatile.Write(ref _liveNodes, Math.Max(1, value));
     }
-
-    /// <summary>This node's share of a cluster-wide limit: limit ÷ live nodes, rounded down but at least 1; 0 (no limit) stays 0.</summary>
-    public int Share(int limit) => limit <= 0 ? limit : Math.Max(1, limit / LiveNodes);
 }

@@ -80,9 +80,11 @@ public sealed partial class JobService
         StartJobRequest request, AppDefinition app, WorkflowDefinition workflow, string? fingerprint, CancellationToken cancellationToken)
     {
         var isChild = request.ParentJobId is not null;
-        var slot = isChild
+        // A store several nodes share counts the organisation's running jobs itself, when it stores the job (the count
+        // here would see this node's only); otherwise this node runs them all, and its count is the whole count.
+        var slot = isChild || store is ISharedLimitStore
             ? runner.Counts.Acquire(request.OrganizationId)
-            : runner.Counts.TryAcquire(request.OrganizationId, node.Share(limits.Value.MaxConcurrentJobs)) ?? throw TooManyJobs(request.OrganizationId);
+            : runner.Counts.TryAcquire(request.OrganizationId, limits.Value.MaxConcurrentJobs) ?? throw TooManyJobs(request.OrganizationId, limits.Value.MaxConcurrentJobs);
         try
         {
             JsonObject variables;
@@ -137,13 +139,24 @@ public sealed partial class JobService
                 // finished by now: its final record, posts and cost included, is at hand).
                 var (stored, completion) = runner.StartNew(job, [queued], slot);
                 slot = null;
-                await stored;
+                try
+                {
+                    await stored;
+                }
+                catch (RunningLimitException ex)
+                {
+                    throw TooManyJobs(ex.OrganizationId, ex.Limit);
+                }
                 return completion.IsCompletedSuccessfully ? completion.Result : job;
             }
 
             try
             {
                 await store.CreateJobAsync(job, [queued], cancellationToken);
+            }
+            catch (RunningLimitException ex)
+            {
+                throw TooManyJobs(ex.OrganizationId, ex.Limit);
             }
             catch (ConcurrencyException) when (key is not null)
             {
@@ -164,10 +177,9 @@ public sealed partial class JobService
         }
     }
 
-    private EngineException TooManyJobs(string organizationId) => new(
+    private static EngineException TooManyJobs(string organizationId, int limit) => new(
         EngineErrorKind.ResourceExhausted,
-        $"organisation '{organizationId}' already runs {node.Share(limits.Value.MaxConcurrentJobs)} jobs on this node, its limit" +
-        (node.LiveNodes > 1 ? $" (its limit of {limits.Value.MaxConcurrentJobs} shared by {node.LiveNodes} nodes); " : "; ") +
+        $"organisation '{organizationId}' already runs {limit} jobs, its limit (Workflows:Limits:MaxConcurrentJobs, across all nodes); " +
         $"retry after {RetryWhenBusy.TotalSeconds:0} s or when one of them finishes")
     {
         RetryAfter = RetryWhenBusy,

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Jobs;
+using Workflows.Engine.Storage;
 using Workflows.Security;
 using Workflows.Server.Api;
 using Workflows.Server.Auth;
@@ -12,10 +13,11 @@ namespace Workflows.Server.Hosting;
 
 /// <summary>
 /// The per-organisation request rate (<see cref="LimitOptions.RequestsPerSecond"/>, <see cref="LimitOptions.Burst"/>):
-/// one token bucket per token <c>org</c> claim on the API endpoints (never on health), sized to this node's share when
-/// several nodes share a store (<see cref="ClusterNode.Share"/>). It runs after authentication, so
-/// a request over the limit was already authenticated. Rejections are 429 with <c>Retry-After</c> and a
-/// <c>code</c> + <c>message</c> body over REST, and RESOURCE_EXHAUSTED with a <c>retry-after</c> trailer over gRPC.
+/// one token bucket per token <c>org</c> claim on the API endpoints (never on health). With a store several nodes share
+/// (<see cref="ISharedLimitStore"/>, PostgreSQL) the bucket is in the database and holds across all nodes
+/// (<see cref="SharedRequestLimiter"/>); otherwise this node is the only one and keeps it in memory. It runs after
+/// authentication, so a request over the limit was already authenticated. Rejections are 429 with <c>Retry-After</c> and
+/// a <c>code</c> + <c>message</c> body over REST, and RESOURCE_EXHAUSTED with a <c>retry-after</c> trailer over gRPC.
 /// </summary>
 internal static class RateLimits
 {
@@ -42,15 +44,19 @@ internal static class RateLimits
             return RateLimitPartition.GetNoLimiter("");
         }
 
-        // Each live node enforces its share, so the nodes together hold the organisation's limit; the share is part of
-        // the key, so a change in the number of nodes starts fresh buckets of the new size.
-        var node = context.RequestServices.GetRequiredService<ClusterNode>();
-        var rate = node.Share(limits.RequestsPerSecond);
-        var burst = node.Share(limits.Burst);
-        return RateLimitPartition.GetTokenBucketLimiter($"{organization}\n{rate}\n{burst}", _ => new TokenBucketRateLimiterOptions
+        if (context.RequestServices.GetRequiredService<IJobStore>() is ISharedLimitStore shared)
         {
-            TokenLimit = burst,
-            TokensPerPeriod = rate,
+            // The settings are part of the key, so a change of them starts a fresh limiter (the bucket row adapts itself).
+            var rate = limits.RequestsPerSecond;
+            var burst = limits.Burst;
+            return RateLimitPartition.Get($"{organization}\n{rate}\n{burst}", _ =>
+                new SharedRequestLimiter(shared, organization, rate, burst, TimeProvider.System));
+        }
+
+        return RateLimitPartition.GetTokenBucketLimiter($"{organization}\n{limits.RequestsPerSecond}\n{limits.Burst}", _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limits.Burst,
+            TokensPerPeriod = limits.RequestsPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,
@@ -66,15 +72,11 @@ internal static class RateLimits
         // Over gRPC this header travels in the trailers-only response, so clients read it as a trailer.
         http.Response.Headers.RetryAfter = seconds;
         var organization = http.User.FindFirstValue(TokenClaims.Organization);
-        var node = http.RequestServices.GetRequiredService<ClusterNode>();
-        var shared = node.LiveNodes > 1
-            ? $" (this node's share of it with {node.LiveNodes} nodes: {node.Share(limits.RequestsPerSecond)} per second, burst {node.Share(limits.Burst)})"
-            : "";
         await ErrorResponses.WriteAsync(
             http,
             StatusCode.ResourceExhausted,
             StatusCodes.Status429TooManyRequests,
             $"organisation '{organization}' sent more than {limits.RequestsPerSecond} requests per second " +
-            $"(burst {limits.Burst}){shared}; retry after {seconds} s");
+            $"(burst {limits.Burst}, across all nodes); retry after {seconds} s");
     }
 }

@@ -15,12 +15,23 @@ internal static class JobSql
     /// the end of the statement, when the job row exists. Notifications are sent at COMMIT, so nobody is woken for a job
     /// that was rolled back.
     /// </summary>
+    /// <remarks>
+    /// A job that takes a lease counts against its organisation's running-job limit (<c>@running_limit</c>, 0 for none):
+    /// over it, nothing is inserted and the statement returns no row. The writer holds the organisation's limit lock
+    /// (<see cref="LockOrganizations"/>) from the start of the transaction, so the count is exact across nodes. Child jobs
+    /// count but are never refused. Under the database clock (<c>@lease_now</c> null) the lease runs for
+    /// <c>@lease_for</c> from the database's time, not the node's.
+    /// </remarks>
     public const string InsertJob =
         "WITH job AS (" +
-        "INSERT INTO jobs (" + StoreSql.InsertJobColumns + ") VALUES (@id, @org, @app_id, @workflow, @workflow_title, @state, @variables, " +
+        "INSERT INTO jobs (" + StoreSql.InsertJobColumns + ") SELECT @id, @org, @app_id, @workflow, @workflow_title, @state, @variables, " +
         "@created_at, @started_at, @finished_at, @result, @error, @last_sequence, @created_by, @callback_url, @progress_url, " +
-        "@idempotency_key, @dialect, @parent_job_id, @idempotency_fingerprint, @idempotency_expires_at, @lease_owner, @lease_expires_at, @schedule_id, " +
-        "@scheduled_time, @budget, @rerun_of, @definition_hash, @creator) RETURNING id), " +
+        "@idempotency_key, @dialect, @parent_job_id, @idempotency_fingerprint, @idempotency_expires_at, @lease_owner, " +
+        "COALESCE(" + LeaseNow + " + @lease_for, @lease_expires_at), @schedule_id, " +
+        "@scheduled_time, @budget, @rerun_of, @definition_hash, @creator " +
+        "WHERE @running_limit <= 0 OR @parent_job_id IS NOT NULL OR @lease_owner IS NULL OR " +
+        "(SELECT count(*) FROM jobs r WHERE r.org = @org AND r.state IN (1, 2) AND r.lease_expires_at > " + LeaseNow + ") < @running_limit " +
+        "RETURNING id), " +
         "events AS (" + InsertEvents + " FROM job, " + UnnestEvents + ") " +
         "SELECT pg_notify('" + JobNotifications.Channel + "', @notification) FROM job";
 
@@ -72,20 +83,89 @@ internal static class JobSql
         "unnest(@e_seq, @e_type, @e_time, @e_block_id, @e_block_type, @e_text, @e_duration_ticks, @e_output, @e_error, @e_data) " +
         "AS e (seq, type, time, block_id, block_type, text, duration_ticks, output, error, data)";
 
+    /// <summary>The advisory-lock space of the running-job limit (ASCII "WFLM"): an organisation's lock is (this, its bucket).</summary>
+    public const int LimitLockSpace = 0x57464C4D;
+
+    /// <summary>An organisation's limit lock bucket: 64 of them, so a transaction holds few locks however many organisations.</summary>
+    private const string Bucket = "(hashtext(org) & 63)";
+
+    /// <summary>The time leases are measured by: the caller's <c>@lease_now</c>, or when null the database's statement time.</summary>
+    private const string LeaseNow = "COALESCE(@lease_now, statement_timestamp())";
+
+    /// <summary>
+    /// Takes the limit locks of the organisations in <c>@orgs</c>, in bucket order, at the start of a writer transaction
+    /// that creates leased jobs of theirs: two nodes' transactions then count the organisation's running jobs one after
+    /// the other, and the fixed order means they cannot deadlock.
+    /// </summary>
+    public const string LockOrganizations =
+        "SELECT count(pg_advisory_xact_lock(1464224845, b)) FROM " +
+        "(SELECT DISTINCT hashtext(o) & 63 AS b FROM unnest(@orgs) AS o ORDER BY b) AS buckets";
+
+    private const string Claimable = "state IN (1, 2) AND (lease_owner IS NULL OR lease_expires_at <= " + LeaseNow + ")";
+
+    private const string ClaimableDue = "state = 6 AND wake_at <= @now AND (lease_owner IS NULL OR lease_expires_at <= " + LeaseNow + ")";
+
+    // Jobs a claim never holds back: children (never refused) and jobs with a cancel request (they only end).
+    private const string Unlimited = "(parent_job_id IS NOT NULL OR cancel_requested IS NOT NULL)";
+
     /// <summary>
     /// Unfinished jobs nobody holds (no lease or an expired one), oldest first, leased to the claimer. SKIP LOCKED lets
     /// nodes claiming at once each take different rows instead of waiting for (and then re-checking) each other's.
     /// </summary>
     public const string ClaimJobs =
         "WITH claimable AS (" +
-        "SELECT id FROM jobs WHERE state IN (1, 2) AND (lease_owner IS NULL OR lease_expires_at <= @now) " +
+        "SELECT id FROM jobs WHERE " + Claimable + " " +
         "ORDER BY created_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
-        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = @until FROM claimable " +
+        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = " + LeaseNow + " + @lease FROM claimable " +
         "WHERE jobs.id = claimable.id RETURNING jobs.*) " +
         "SELECT " + JobColumns + " FROM claimed ORDER BY created_at, id";
 
+    /// <summary>
+    /// Takes, without waiting, the limit locks of the organisations with abandoned jobs to claim, and returns the buckets it
+    /// got: a claim leaves the jobs of organisations whose lock another node holds for its next pass instead of waiting.
+    /// </summary>
+    public const string TryLockClaimable = TryLockPrefix + Claimable + TryLockSuffix;
+
+    /// <summary>As <see cref="TryLockClaimable"/>, for due waiting jobs.</summary>
+    public const string TryLockDue = TryLockPrefix + ClaimableDue + TryLockSuffix;
+
+    private const string TryLockPrefix = "SELECT COALESCE(array_agg(b), '{}') FROM (SELECT DISTINCT " + Bucket + " AS b FROM jobs WHERE ";
+
+    private const string TryLockSuffix = " AND NOT " + Unlimited + ") AS buckets WHERE pg_try_advisory_xact_lock(1464224845, b)";
+
+    /// <summary>
+    /// <see cref="ClaimJobs"/> under the running-job limit <c>@per_org</c>: of each organisation whose lock bucket is in
+    /// <c>@buckets</c> (held by this transaction), at most as many jobs as it has free places (the limit less its jobs
+    /// holding a live lease), oldest first; jobs of other organisations wait for a later claim. Children and jobs with a
+    /// cancel request are always claimed.
+    /// </summary>
+    public const string ClaimJobsLimited =
+        "WITH " + LimitedChoice + ", " +
+        "locked AS (SELECT id FROM jobs WHERE id IN (SELECT id FROM chosen) AND " + Claimable + " FOR UPDATE SKIP LOCKED), " +
+        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = " + LeaseNow + " + @lease FROM locked " +
+        "WHERE jobs.id = locked.id RETURNING jobs.*) " +
+        "SELECT " + JobColumns + " FROM claimed ORDER BY created_at, id";
+
+    // candidates, running and chosen for the claim of abandoned jobs ("chosen" holds the ids to lease).
+    private const string LimitedChoice =
+        "candidates AS (SELECT id, org, created_at AS o1, NOT " + Unlimited + " AS limited FROM jobs WHERE " + Claimable + " " +
+        "AND (" + Unlimited + " OR " + Bucket + " = ANY(@buckets)) ORDER BY created_at, id LIMIT @scan), " + LimitedRest;
+
+    // As LimitedChoice, for due waiting jobs (earliest due first).
+    private const string LimitedDueChoice =
+        "candidates AS (SELECT id, org, wake_at AS o1, NOT " + Unlimited + " AS limited FROM jobs WHERE " + ClaimableDue + " " +
+        "AND (" + Unlimited + " OR " + Bucket + " = ANY(@buckets)) ORDER BY wake_at, id LIMIT @scan), " + LimitedRest;
+
+    private const string LimitedRest =
+        "running AS (SELECT r.org, count(*) AS n FROM jobs r WHERE r.org IN (SELECT org FROM candidates WHERE limited) " +
+        "AND r.state IN (1, 2) AND r.lease_expires_at > " + LeaseNow + " GROUP BY r.org), " +
+        "ranked AS (SELECT c.id, c.o1, c.limited, " +
+        "row_number() OVER (PARTITION BY c.org, c.limited ORDER BY c.o1, c.id) + COALESCE(r.n, 0) AS place " +
+        "FROM candidates c LEFT JOIN running r ON r.org = c.org), " +
+        "chosen AS (SELECT id FROM ranked WHERE NOT limited OR place <= @per_org ORDER BY o1, id LIMIT @limit)";
+
     public const string RenewLeases =
-        "UPDATE jobs SET lease_expires_at = @until WHERE id = ANY(@ids) AND lease_owner = @owner AND state IN (1, 2, 6) RETURNING id";
+        "UPDATE jobs SET lease_expires_at = " + LeaseNow + " + @lease WHERE id = ANY(@ids) AND lease_owner = @owner AND state IN (1, 2, 6) RETURNING id";
 
     /// <summary>
     /// Run after a commit that starts a wait, as its own statement so it sees signals committed while the commit waited
@@ -104,10 +184,16 @@ internal static class JobSql
     /// </summary>
     public const string ClaimDue =
         "WITH due AS (" +
-        "SELECT id FROM jobs WHERE state = 6 AND wake_at <= @now " +
-        "AND (lease_owner IS NULL OR lease_expires_at <= @now) " +
-        "ORDER BY wake_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " +
-        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = @until, " +
+        "SELECT id FROM jobs WHERE " + ClaimableDue + " " +
+        "ORDER BY wake_at, id LIMIT @limit FOR UPDATE SKIP LOCKED), " + ResumeDue;
+
+    /// <summary><see cref="ClaimDue"/> under the running-job limit, as <see cref="ClaimJobsLimited"/> is for abandoned jobs.</summary>
+    public const string ClaimDueLimited =
+        "WITH " + LimitedDueChoice + ", " +
+        "due AS (SELECT id FROM jobs WHERE id IN (SELECT id FROM chosen) AND " + ClaimableDue + " FOR UPDATE SKIP LOCKED), " + ResumeDue;
+
+    private const string ResumeDue =
+        "claimed AS (UPDATE jobs SET lease_owner = @owner, lease_expires_at = " + LeaseNow + " + @lease, " +
         "state = CASE WHEN jobs.cancel_requested IS NULL THEN 2 ELSE jobs.state END, " +
         "last_sequence = CASE WHEN jobs.cancel_requested IS NULL THEN jobs.last_sequence + 1 ELSE jobs.last_sequence END, " +
         "wake_at = CASE WHEN jobs.cancel_requested IS NULL THEN NULL ELSE jobs.wake_at END, " +
@@ -156,10 +242,11 @@ internal static class JobSql
     /// itself is added by hand; nodes gone for a day are forgotten, so the table stays as small as the cluster.
     /// </summary>
     public const string Heartbeat =
-        "WITH upsert AS (INSERT INTO nodes (node_id, alive_until) VALUES (@id, @until) " +
+        "WITH t AS (SELECT " + LeaseNow + " AS now), " +
+        "upsert AS (INSERT INTO nodes (node_id, alive_until) SELECT @id, t.now + @ttl FROM t " +
         "ON CONFLICT (node_id) DO UPDATE SET alive_until = excluded.alive_until), " +
-        "forgotten AS (DELETE FROM nodes WHERE alive_until <= @forget_before AND node_id <> @id) " +
-        "SELECT count(*) FROM nodes WHERE alive_until > @now AND node_id <> @id";
+        "forgotten AS (DELETE FROM nodes WHERE alive_until <= (SELECT now - interval '1 day' FROM t) AND node_id <> @id) " +
+        "SELECT count(*) FROM nodes, t WHERE alive_until > t.now AND node_id <> @id";
 
     /// <summary>
     /// Deletes a batch of finished jobs, oldest first; their events, outputs, posts and outbox messages go with them

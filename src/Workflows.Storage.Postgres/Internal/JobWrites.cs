@@ -7,6 +7,9 @@ namespace Workflows.Storage.Postgres.Internal;
 /// <summary>Job writes, run by the writer inside its transaction, each under its own savepoint.</summary>
 internal static class JobWrites
 {
+    /// <summary>A claim: of due waiting jobs (<see cref="Due"/>) or of abandoned ones; <see cref="LeaseNow"/> null is the database clock.</summary>
+    public readonly record struct Claim(string Owner, DateTimeOffset Now, DateTimeOffset? LeaseNow, TimeSpan Lease, int Max, int PerOrganization, bool Due);
+
     private const string IdempotencyIndex = "jobs_org_idempotency";
     private const string PrimaryKey = "jobs_pkey";
 
@@ -18,7 +21,8 @@ internal static class JobWrites
             // An expired key moves to the new job; the item's savepoint undoes this if the insert after it fails.
             batch.BatchCommands.Add(releaseKey.Copy());
         }
-        batch.BatchCommands.Add(prepared.Insert.Copy());
+        var insert = prepared.Insert.Copy();
+        batch.BatchCommands.Add(insert);
         try
         {
             await session.ExecuteAsync(batch);
@@ -32,6 +36,11 @@ internal static class JobWrites
                                                   exception.ConstraintName == PrimaryKey)
         {
             throw StoreErrors.DuplicateJob(prepared.Job, exception);
+        }
+        if (insert.Rows == 0)
+        {
+            // The admission check of the insert found the organisation at its running-job limit: nothing was stored.
+            throw new RunningLimitException(prepared.Job.OrganizationId, prepared.RunningLimit);
         }
         return true;
     }
@@ -66,23 +75,55 @@ internal static class JobWrites
         throw StoreErrors.CommitRejected(commit, reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), (JobState)reader.GetInt32(4));
     }
 
-    public static async Task<IReadOnlyList<JobRecord>> ClaimAsync(
-        WriteSession session, (string Owner, DateTimeOffset Now, DateTimeOffset Until, int Max) claim)
+    /// <summary>
+    /// Leases abandoned jobs (<see cref="JobSql.ClaimJobs"/>) or due waiting jobs (<see cref="JobSql.ClaimDue"/>), under the
+    /// running-job limit when there is one: first the limit locks it can take without waiting, then the claim.
+    /// </summary>
+    public static async Task<IReadOnlyList<JobRecord>> ClaimAsync(WriteSession session, Claim claim)
     {
+        int[]? buckets = null;
+        if (claim.PerOrganization > 0)
+        {
+            await using var locking = session.CreateBatch();
+            var tryLock = new NpgsqlBatchCommand(claim.Due ? JobSql.TryLockDue : JobSql.TryLockClaimable);
+            tryLock.Parameters.Time("lease_now", claim.LeaseNow).Time("now", claim.Now);
+            locking.BatchCommands.Add(tryLock);
+            await using var reader = await session.ExecuteReaderAsync(locking);
+            await reader.ReadAsync();
+            buckets = reader.GetFieldValue<int[]>(0);
+        }
+
         await using var batch = session.CreateBatch();
-        var command = new NpgsqlBatchCommand(JobSql.ClaimJobs);
-        command.Parameters.Text("owner", claim.Owner).Time("now", claim.Now).Time("until", claim.Until).Int("limit", claim.Max);
+        var command = new NpgsqlBatchCommand(
+            buckets is null ? (claim.Due ? JobSql.ClaimDue : JobSql.ClaimJobs) : (claim.Due ? JobSql.ClaimDueLimited : JobSql.ClaimJobsLimited));
+        command.Parameters
+            .Text("owner", claim.Owner)
+            .Time("lease_now", claim.LeaseNow)
+            .Interval("lease", claim.Lease)
+            .Int("limit", claim.Max);
+        if (claim.Due)
+        {
+            command.Parameters.Time("now", claim.Now);
+        }
+        if (buckets is not null)
+        {
+            // Jobs beyond the first few batches' worth wait for the next claim; an organisation at its limit cannot hide
+            // the jobs of the others behind its own within them.
+            command.Parameters.IntArray("buckets", buckets).Int("per_org", claim.PerOrganization).Int("scan", Math.Max(claim.Max * 8, 1000));
+        }
         batch.BatchCommands.Add(command);
-        await using var reader = await session.ExecuteReaderAsync(batch);
-        return await Rows.ReadAllAsync(reader, RowMapper<PostgresColumns>.ReadJob, CancellationToken.None);
+        await using (var reader = await session.ExecuteReaderAsync(batch))
+        {
+            return await Rows.ReadAllAsync(reader, RowMapper<PostgresColumns>.ReadJob, CancellationToken.None);
+        }
     }
 
     public static async Task<IReadOnlyList<Guid>> RenewAsync(
-        WriteSession session, (string Owner, Guid[] Ids, DateTimeOffset Until) renew)
+        WriteSession session, (string Owner, Guid[] Ids, DateTimeOffset? LeaseNow, TimeSpan Lease) renew)
     {
         await using var batch = session.CreateBatch();
         var command = new NpgsqlBatchCommand(JobSql.RenewLeases);
-        command.Parameters.UuidArray("ids", renew.Ids).Text("owner", renew.Owner).Time("until", renew.Until);
+        command.Parameters.UuidArray("ids", renew.Ids).Text("owner", renew.Owner).Time("lease_now", renew.LeaseNow).Interval("lease", renew.Lease);
         batch.BatchCommands.Add(command);
         var renewed = new HashSet<Guid>();
         await using (var reader = await session.ExecuteReaderAsync(batch))
@@ -106,20 +147,19 @@ internal static class JobWrites
         return true;
     }
 
-    public static async Task<int> HeartbeatAsync(WriteSession session, (string NodeId, DateTimeOffset Now, DateTimeOffset Until) beat)
+    public static async Task<int> HeartbeatAsync(WriteSession session, (string NodeId, DateTimeOffset? LeaseNow, TimeSpan Ttl) beat)
     {
         await using var batch = session.CreateBatch();
         var command = new NpgsqlBatchCommand(JobSql.Heartbeat);
         command.Parameters
             .Text("id", beat.NodeId)
-            .Time("until", beat.Until)
-            .Time("now", beat.Now)
-            .Time("forget_before", beat.Now - TimeSpan.FromDays(1));
+            .Time("lease_now", beat.LeaseNow)
+            .Interval("ttl", beat.Ttl);
         batch.BatchCommands.Add(command);
         await using var reader = await session.ExecuteReaderAsync(batch);
         await reader.ReadAsync();
         var others = reader.GetInt64(0);
-        var self = beat.Until > beat.Now ? 1 : 0;
+        var self = beat.Ttl > TimeSpan.Zero ? 1 : 0;
         return (int)Math.Max(1, others + self);
     }
 

@@ -28,6 +28,10 @@ internal static class Parameters
     public static NpgsqlParameterCollection Time(this NpgsqlParameterCollection parameters, string name, DateTimeOffset? value) =>
         parameters.With(name, NpgsqlDbType.TimestampTz, StoredTime.Cut(value));
 
+    /// <summary>An interval.</summary>
+    public static NpgsqlParameterCollection Interval(this NpgsqlParameterCollection parameters, string name, TimeSpan? value) =>
+        parameters.With(name, NpgsqlDbType.Interval, value);
+
     public static NpgsqlParameterCollection TextArray(this NpgsqlParameterCollection parameters, string name, string?[]? values) =>
         parameters.With(name, NpgsqlDbType.Array | NpgsqlDbType.Text, values);
 

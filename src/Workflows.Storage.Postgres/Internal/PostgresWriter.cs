@@ -49,13 +49,14 @@ internal sealed class PostgresWriter : IAsyncDisposable
         TState state,
         Func<WriteSession, TState, Task<TResult>> work,
         IReadOnlyCollection<Guid> lockedJobs,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? limitedOrganization = null)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<TResult>(cancellationToken);
         }
-        var operation = new WriteOperation<TState, TResult>(state, work, lockedJobs, cancellationToken);
+        var operation = new WriteOperation<TState, TResult>(state, work, lockedJobs, cancellationToken) { LimitedOrganization = limitedOrganization };
         // Bounded by count, not by the channel: a full queue answers at once (back-pressure) instead of waiting.
         if (Interlocked.Increment(ref _queued) > _maxQueued)
         {
@@ -112,6 +113,12 @@ internal sealed class PostgresWriter : IAsyncDisposable
                 opened = true;
                 await using var transaction = await connection.BeginTransactionAsync();
                 var session = new WriteSession(connection, transaction);
+                // Limit locks first, then rows, each in a fixed order: two nodes' groups cannot deadlock on either.
+                var organizations = LimitedOrganizations(group);
+                if (organizations.Length > 0)
+                {
+                    await session.LockOrganizationsAsync(organizations);
+                }
                 var locked = LockedJobs(group);
                 if (locked.Length > 0)
                 {
@@ -182,6 +189,20 @@ internal sealed class PostgresWriter : IAsyncDisposable
             operation.RecordFailure(exception);
             await session.RollbackItemAsync();
         }
+    }
+
+    private static string[] LimitedOrganizations(List<WriteOperation> group)
+    {
+        HashSet<string>? organizations = null;
+        foreach (var operation in group)
+        {
+            if (operation.LimitedOrganization is { } organization && !operation.CancellationToken.IsCancellationRequested)
+            {
+                organizations ??= new HashSet<string>(StringComparer.Ordinal);
+                organizations.Add(organization);
+            }
+        }
+        return organizations is null ? [] : [.. organizations];
     }
 
     private static Guid[] LockedJobs(List<WriteOperation> group)

@@ -230,6 +230,19 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS token_revocations_expiry ON token_revocations (expires_at) WHERE expires_at IS NOT NULL;
         ALTER TABLE jobs ADD COLUMN IF NOT EXISTS creator text;
         """,
+
+        // 10: cluster-wide limits. An organisation's jobs holding a lease
+        // are counted by claims and new jobs against its running-job limit; its request rate is a token bucket, unlogged
+        // (a crash refills the buckets, which only forgets how much of the last second was used).
+        """
+        CREATE INDEX jobs_org_leased ON jobs (org, lease_expires_at) WHERE state IN (1, 2);
+        CREATE UNLOGGED TABLE request_buckets (
+            org         text             NOT NULL PRIMARY KEY,
+            tokens      double precision NOT NULL,
+            refilled_at timestamptz      NOT NULL,
+            granted     integer          NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -7,6 +7,12 @@ internal abstract class WriteOperation(IReadOnlyCollection<Guid> lockedJobs, Can
     /// <summary>Jobs whose rows the write changes; the writer locks them, in id order, before the group's first write.</summary>
     public IReadOnlyCollection<Guid> LockedJobs { get; } = lockedJobs;
 
+    /// <summary>
+    /// The organisation whose running-job limit the write checks (it creates a leased job), or null; the writer takes its
+    /// limit lock, in bucket order with the group's others, before the group's first write.
+    /// </summary>
+    public string? LimitedOrganization { get; init; }
+
     /// <summary>Runs the write inside the group's transaction and the item's savepoint.</summary>
     public abstract Task ExecuteAsync(WriteSession session);
 }

@@ -46,6 +46,16 @@ internal sealed class WriteSession(NpgsqlConnection connection, NpgsqlTransactio
         await batch.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Takes the running-job limit locks of <paramref name="organizations"/> for the rest of the transaction (<see cref="JobSql.LockOrganizations"/>).</summary>
+    public async Task LockOrganizationsAsync(string[] organizations)
+    {
+        await using var batch = CreateBatch();
+        var command = new NpgsqlBatchCommand(JobSql.LockOrganizations);
+        command.Parameters.TextArray("orgs", organizations);
+        batch.BatchCommands.Add(command);
+        await batch.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Marks the start of the next item.</summary>
     public void BeginItem() => _itemStarted = false;
 

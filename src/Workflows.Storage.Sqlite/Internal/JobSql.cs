@@ -43,8 +43,16 @@ internal static class JobSql
     /// made every poll scan all waiting jobs. Each one found is then taken with <see cref="TakeDue"/>.
     /// </summary>
     public const string SelectDue =
-        "SELECT id FROM jobs WHERE state = 6 AND wake_at <= $now " +
+        "SELECT id, org, " + Limited + " FROM jobs WHERE state = 6 AND wake_at <= $now " +
         "AND (lease_owner IS NULL OR lease_expires_at <= $now) ORDER BY wake_at, id LIMIT $limit";
+
+    // Whether a claimed job counts against the running-job limit's refusals: not children (never refused) nor jobs with a
+    // cancel request (they only end).
+    private const string Limited = "(parent_job_id IS NULL AND cancel_requested IS NULL)";
+
+    /// <summary>An organisation's jobs holding a live lease (queued or running): what its running-job limit counts.</summary>
+    public const string CountLeased =
+        "SELECT COUNT(*) FROM jobs WHERE org = $org AND state IN (1, 2) AND lease_expires_at > $now";
 
     /// <summary>Stores a cancel request; a waiting job becomes due at once (its creation time is always past).</summary>
     public const string RequestCancel =
@@ -74,7 +82,7 @@ internal static class JobSql
 
     /// <summary>Unfinished jobs nobody holds (no lease or an expired one), oldest first.</summary>
     public const string SelectClaimable =
-        "SELECT id FROM jobs WHERE state IN (1, 2) AND (lease_owner IS NULL OR lease_expires_at <= $now) " +
+        "SELECT id, org, " + Limited + " FROM jobs WHERE state IN (1, 2) AND (lease_owner IS NULL OR lease_expires_at <= $now) " +
         "ORDER BY created_at, id LIMIT $limit";
 
     /// <summary>

@@ -241,6 +241,12 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS token_revocations_expiry ON token_revocations (expires_at) WHERE expires_at IS NOT NULL;
         ALTER TABLE jobs ADD COLUMN creator TEXT;
         """,
+
+        // 14: claims count an organisation's jobs holding a lease against
+        // its running-job limit.
+        """
+        CREATE INDEX jobs_org_leased ON jobs (org, lease_expires_at) WHERE state IN (1, 2);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -41,7 +41,8 @@ internal static class DurableCommit
             if (IsRefusal(failure))
             {
                 // A refusal after an attempt whose answer was lost may be the store recognising that attempt.
-                return uncertain && failure is ConcurrencyException or InvalidOperationException && await LandedAsync(store, commit)
+                // (A job refused for its organisation's running limit may be refused because the lost attempt stored it.)
+                return uncertain && failure is ConcurrencyException or InvalidOperationException or RunningLimitException && await LandedAsync(store, commit)
                     ? null
                     : failure;
             }
@@ -59,10 +60,11 @@ internal static class DurableCommit
 
     /// <summary>
     /// Whether the store answered (and will answer again the same way): the commit does not fit the stored job, names an
-    /// unknown job, or is malformed. Anything else (a connection error, a timeout) may pass.
+    /// unknown job, is malformed, or creates a job over its organisation's running limit. Anything else (a connection error, a timeout) may pass.
     /// </summary>
     public static bool IsRefusal(Exception error) =>
-        error is ConcurrencyException or KeyNotFoundException or ArgumentException or InvalidOperationException or OperationCanceledException;
+        error is ConcurrencyException or KeyNotFoundException or ArgumentException or InvalidOperationException or OperationCanceledException
+            or RunningLimitException;
 
     // Whether the job's stored events after the commit's expected sequence are the commit's own events.
     private static async Task<bool> LandedAsync(IJobStore store, JobCommit commit)
