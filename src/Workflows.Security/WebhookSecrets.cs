@@ -1,29 +1,37 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
+using Workflows.Engine.Storage;
 
 namespace Workflows.Security;
 
 /// <summary>
-/// Per-organisation webhook signing secrets in the Standard Webhooks form (<c>whsec_</c> + base64), kept under
-/// <c>DATA_DIR/keys/webhooks/</c> and created on first use. Rotating keeps the previous secret valid for an
-/// overlap period, during which deliveries carry a signature for each.
+/// Per-organisation webhook signing secrets in the Standard Webhooks form (<c>whsec_</c> + base64), kept in a secret
+/// store (the database every node shares, or <c>DATA_DIR/keys/webhooks/</c>) and created on first use. Rotating keeps
+/// the previous secret valid for an overlap period, during which deliveries carry a signature for each.
 /// </summary>
-public sealed partial class WebhookSecrets(string dataDir, TimeProvider time)
+/// <param name="store">Where the secrets are kept.</param>
+/// <param name="time">Clock.</param>
+/// <param name="importFrom">Where an older version kept them (the data dir): a secret found there and not in
+/// <paramref name="store"/> is copied over once, so receivers keep their secret across the upgrade.</param>
+public sealed class WebhookSecrets(ISecretStore store, TimeProvider time, ISecretStore? importFrom = null)
 {
     /// <summary>The prefix of a Standard Webhooks secret.</summary>
     public const string Prefix = "whsec_";
 
-    private readonly Lock _lock = new();
+    /// <summary>Secrets in files under <c>DATA_DIR/keys/webhooks/</c>.</summary>
+    public WebhookSecrets(string dataDir, TimeProvider time)
+        : this(new DataDirSecretStore(dataDir), time)
+    {
+    }
 
     /// <summary>The organisation's current secret, created if it has none.</summary>
-    public string Current(string organizationId) => Load(organizationId).Current;
+    public async Task<string> CurrentAsync(string organizationId, CancellationToken cancellationToken) =>
+        (await LoadAsync(organizationId, cancellationToken)).Value;
 
     /// <summary>The keys to sign with now: the current one, and the previous one while its overlap lasts.</summary>
-    public IReadOnlyList<byte[]> SigningKeys(string organizationId)
+    public async Task<IReadOnlyList<byte[]>> SigningKeysAsync(string organizationId, CancellationToken cancellationToken)
     {
-        var state = Load(organizationId);
-        var keys = new List<byte[]> { Decode(state.Current) };
+        var state = await LoadAsync(organizationId, cancellationToken);
+        var keys = new List<byte[]> { Decode(state.Value) };
         if (state.Previous is not null && state.PreviousValidUntil > time.GetUtcNow())
         {
             keys.Add(Decode(state.Previous));
@@ -33,84 +41,51 @@ public sealed partial class WebhookSecrets(string dataDir, TimeProvider time)
     }
 
     /// <summary>Makes a new current secret; the old one stays valid for <paramref name="overlap"/>. Returns the new secret.</summary>
-    public string Rotate(string organizationId, TimeSpan overlap)
+    public async Task<string> RotateAsync(string organizationId, TimeSpan overlap, CancellationToken cancellationToken)
     {
-        lock (_lock)
-        {
-            var state = Load(organizationId);
-            var next = new State(NewSecret(), state.Current, time.GetUtcNow() + overlap);
-            Save(organizationId, next, overwrite: true);
-            return next.Current;
-        }
+        // Created (or imported) first, so the secret receivers may have seen is the one that stays valid.
+        _ = await LoadAsync(organizationId, cancellationToken);
+        var now = time.GetUtcNow();
+        var rotated = await store.RotateSecretAsync(SecretNames.Webhook(Checked(organizationId)), NewSecret(), now + overlap, now, cancellationToken);
+        return rotated.Value;
     }
 
     /// <summary>The raw key bytes of a <c>whsec_</c> secret.</summary>
     public static byte[] Decode(string secret) =>
         Convert.FromBase64String(secret.StartsWith(Prefix, StringComparison.Ordinal) ? secret[Prefix.Length..] : secret);
 
-    private State Load(string organizationId)
+    private async Task<StoredSecret> LoadAsync(string organizationId, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        var name = SecretNames.Webhook(Checked(organizationId));
+        if (await store.GetSecretAsync(name, cancellationToken) is { } stored)
         {
-            var path = PathFor(organizationId);
-            if (File.Exists(path))
-            {
-                var lines = File.ReadAllLines(path);
-                return new State(
-                    lines[0].Trim(),
-                    lines.Length > 2 ? lines[1].Trim() : null,
-                    lines.Length > 2 ? DateTimeOffset.Parse(lines[2].Trim(), CultureInfo.InvariantCulture) : null);
-            }
-
-            // Nodes sharing the data dir may create it at the same moment: the first file stays, and everyone uses it.
-            var state = new State(NewSecret(), null, null);
-            return Save(organizationId, state, overwrite: false) ? state : Load(organizationId);
+            return stored;
         }
+
+        var candidate = await ImportAsync(name, cancellationToken);
+        candidate ??= new StoredSecret(name, NewSecret(), null, null, time.GetUtcNow());
+        // Nodes may create it at the same moment: the first one stays, and everyone uses it.
+        return await store.AddSecretAsync(candidate, cancellationToken);
     }
 
-    // Writes a temp file and renames it into place, so a reader never sees half a file; false when the file exists and
-    // overwriting was not asked for.
-    private bool Save(string organizationId, State state, bool overwrite)
+    private async Task<StoredSecret?> ImportAsync(string name, CancellationToken cancellationToken)
     {
-        var path = PathFor(organizationId);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp";
-        var lines = state.Previous is null
-            ? new[] { state.Current }
-            : [state.Current, state.Previous, state.PreviousValidUntil!.Value.ToString("O", CultureInfo.InvariantCulture)];
-        File.WriteAllLines(temp, lines);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
         try
         {
-            File.Move(temp, path, overwrite);
-            return true;
+            return importFrom is null ? null : await importFrom.GetSecretAsync(name, cancellationToken);
         }
-        catch (IOException) when (!overwrite && File.Exists(path))
+        catch (ArgumentException)
         {
-            File.Delete(temp);
-            return false;
+            // An organisation id that cannot name a file never had a secret file to import.
+            return null;
         }
     }
 
-    private string PathFor(string organizationId)
+    private static string Checked(string organizationId)
     {
-        // Organisation ids come from tokens we signed, but the file name must never escape the folder.
-        if (!SafeId().IsMatch(organizationId))
-        {
-            throw new ArgumentException($"organisation id '{organizationId}' cannot name a secret file");
-        }
-
-        return Path.Combine(dataDir, "keys", "webhooks", organizationId);
+        ArgumentException.ThrowIfNullOrEmpty(organizationId);
+        return organizationId;
     }
 
     private static string NewSecret() => Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
-    [GeneratedRegex("^[A-Za-z0-9_.@-]{1,200}$")]
-    private static partial Regex SafeId();
-
-    private sealed record State(string Current, string? Previous, DateTimeOffset? PreviousValidUntil);
 }

@@ -10,7 +10,8 @@ public static class PostgresServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="PostgresStore"/> singleton over <paramref name="connectionString"/>, exposed as
-    /// <see cref="IJobStore"/>, <see cref="IAppStore"/> and <see cref="Engine.Schedules.IScheduleStore"/>, and the <see cref="PostgresJobChangeListener"/> hosted service
+    /// <see cref="IJobStore"/>, <see cref="IAppStore"/>, <see cref="Engine.Schedules.IScheduleStore"/>,
+    /// <see cref="ISecretStore"/> and <see cref="Engine.Files.IFileChunkStore"/>, and the <see cref="PostgresJobChangeListener"/> hosted service
     /// (it needs the engine's <see cref="Engine.Jobs.RemoteJobChanges"/>). The host calls
     /// <see cref="IJobStore.InitializeAsync"/> at start.
     /// </summary>
@@ -39,6 +40,8 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.AddSingleton<Engine.Storage.ITokenRevocationStore>(provider => provider.GetRequiredService<PostgresStore>());
+        services.AddSingleton<ISecretStore>(provider => provider.GetRequiredService<PostgresStore>());
+        services.AddSingleton<Engine.Files.IFileChunkStore>(provider => provider.GetRequiredService<PostgresStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresJobChangeListener>());
         return services;
     }

@@ -8,7 +8,8 @@ public static class SqliteServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="SqliteStore"/> singleton over <paramref name="databasePath"/>, exposed as
-    /// <see cref="IJobStore"/>, <see cref="IAppStore"/> and <see cref="Engine.Schedules.IScheduleStore"/>. The host calls <see cref="IJobStore.InitializeAsync"/> at start.
+    /// <see cref="IJobStore"/>, <see cref="IAppStore"/>, <see cref="Engine.Schedules.IScheduleStore"/>,
+    /// <see cref="ISecretStore"/> and <see cref="Engine.Files.IFileChunkStore"/>. The host calls <see cref="IJobStore.InitializeAsync"/> at start.
     /// </summary>
     public static IServiceCollection UseSqliteStorage(this IServiceCollection services, string databasePath) =>
         services.UseSqliteStorage(options => options.DatabasePath = databasePath);
@@ -33,6 +34,8 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<Engine.Schedules.IScheduleStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<Engine.Storage.ITokenRevocationStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.AddSingleton<ISecretStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.AddSingleton<Engine.Files.IFileChunkStore>(provider => provider.GetRequiredService<SqliteStore>());
         return services;
     }
 }

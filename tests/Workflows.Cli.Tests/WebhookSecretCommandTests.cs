@@ -37,7 +37,7 @@ public sealed class WebhookSecretCommandTests : IDisposable
 
         Assert.NotEqual(old, rotated);
         Assert.Equal(rotated, current);
-        var keys = new WebhookSecrets(_dataDir, TimeProvider.System).SigningKeys("default");
+        var keys = await new WebhookSecrets(_dataDir, TimeProvider.System).SigningKeysAsync("default", CancellationToken.None);
         var header = WebhookSignature.Sign("msg_1", 1700000000, "{}", keys);
         Assert.True(WebhookSignature.Verify("msg_1", 1700000000, "{}", header, old));
         Assert.True(WebhookSignature.Verify("msg_1", 1700000000, "{}", header, rotated));

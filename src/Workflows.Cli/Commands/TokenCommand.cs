@@ -7,7 +7,7 @@ using Workflows.Security;
 namespace Workflows.Cli.Commands;
 
 /// <summary><c>workflows token &lt;action&gt; &lt;subject&gt; &lt;expires_in_ms&gt; [recipe_id ...]</c>: mints a bearer
-/// token with the signing key in the data dir (same syntax as the documented generator) and prints only the token.</summary>
+/// token with the server's signing key, from its database or data dir (same syntax as the documented generator) and prints only the token.</summary>
 internal static class TokenCommand
 {
     /// <summary>Signing key from configuration, as the server reads it; wins over the key file.</summary>
@@ -36,20 +36,29 @@ internal static class TokenCommand
         });
         var organization = CommonOptions.Organization();
         var dataDir = CommonOptions.DataDir();
+        var connectionString = SecretSource.ConnectionString();
+        var provider = SecretSource.Provider();
 
-        var command = new Command("token", "Mints a bearer token with the signing key in the data dir and prints only the token.\n"
-            + $"The signing key is read from ${SigningKeyVariable} when set, as the server does; so is the longest lifetime\n"
-            + $"the server accepts, ${MaxLifetimeVariable} (e.g. 30.00:00:00).\n"
+        var command = new Command("token", "Mints a bearer token with the server's signing key and prints only the token.\n"
+            + "The key is the one in the server's database (--connection-string), else in the data dir; it is read from\n"
+            + $"${SigningKeyVariable} when set, as the server does; so is the longest lifetime the server accepts,\n"
+            + $"${MaxLifetimeVariable} (e.g. 30.00:00:00).\n"
             + "e.g.  workflows token exec Workflow 3600000 blog\n"
+            + "      workflows token admin ops 3600000 --connection-string \"Host=db;Username=workflows;Password=...\"\n"
             + "      workflows token revoke --id ID   (over gRPC: revokes a token)")
         {
-            action, subject, expiresInMs, recipes, organization, dataDir, TokenRevokeCommand.Create(),
+            action, subject, expiresInMs, recipes, organization, dataDir, connectionString, provider, TokenRevokeCommand.Create(),
         };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancellationToken) =>
         {
             CheckServerMaxLifetime(TimeSpan.FromMilliseconds(parsed.GetValue(expiresInMs)));
-            var key = SigningKeys.LoadOrCreate(
-                CommonOptions.ResolveDataDir(parsed, dataDir), Environment.GetEnvironmentVariable(SigningKeyVariable));
+            byte[] key;
+            var configured = Environment.GetEnvironmentVariable(SigningKeyVariable);
+            await using (var secrets = await SecretSource.OpenAsync(parsed, dataDir, connectionString, provider, cancellationToken))
+            {
+                key = await SigningKeys.LoadOrCreateAsync(secrets.Store, configured, secrets.ImportFrom, TimeProvider.System, cancellationToken);
+            }
+
             var token = new TokenIssuer(key, TimeProvider.System).Create(
                 parsed.GetRequiredValue(organization),
                 parsed.GetRequiredValue(action),

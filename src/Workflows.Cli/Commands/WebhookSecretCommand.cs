@@ -15,23 +15,31 @@ internal static class WebhookSecretCommand
         // Recursive: `webhook-secret --org acme rotate` and `webhook-secret rotate --org acme` both work.
         var organization = CommonOptions.Organization();
         var dataDir = CommonOptions.DataDir();
+        var connectionString = SecretSource.ConnectionString();
+        var provider = SecretSource.Provider();
 
         var rotate = new Command("rotate", "Makes a new secret and prints it; the old one stays valid for 24 hours.");
-        rotate.SetAction(parsed =>
+        rotate.SetAction(async (parsed, cancellationToken) =>
         {
-            var secrets = new WebhookSecrets(CommonOptions.ResolveDataDir(parsed, dataDir), TimeProvider.System);
-            parsed.InvocationConfiguration.Output.WriteLine(secrets.Rotate(parsed.GetRequiredValue(organization), RotationOverlap));
+            await using var source = await SecretSource.OpenAsync(parsed, dataDir, connectionString, provider, cancellationToken);
+            var secrets = new WebhookSecrets(source.Store, TimeProvider.System, source.ImportFrom);
+            parsed.InvocationConfiguration.Output.WriteLine(
+                await secrets.RotateAsync(parsed.GetRequiredValue(organization), RotationOverlap, cancellationToken));
             return 0;
         });
 
-        var command = new Command("webhook-secret", "Prints the organisation's callback signing secret (Standard Webhooks form, whsec_...).")
+        var command = new Command(
+            "webhook-secret",
+            "Prints the organisation's callback signing secret (Standard Webhooks form, whsec_...), from the server's database\n"
+            + "(--connection-string), else its data dir.")
         {
-            organization, dataDir, rotate,
+            organization, dataDir, connectionString, provider, rotate,
         };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancellationToken) =>
         {
-            var secrets = new WebhookSecrets(CommonOptions.ResolveDataDir(parsed, dataDir), TimeProvider.System);
-            parsed.InvocationConfiguration.Output.WriteLine(secrets.Current(parsed.GetRequiredValue(organization)));
+            await using var source = await SecretSource.OpenAsync(parsed, dataDir, connectionString, provider, cancellationToken);
+            var secrets = new WebhookSecrets(source.Store, TimeProvider.System, source.ImportFrom);
+            parsed.InvocationConfiguration.Output.WriteLine(await secrets.CurrentAsync(parsed.GetRequiredValue(organization), cancellationToken));
             return 0;
         });
         return command;

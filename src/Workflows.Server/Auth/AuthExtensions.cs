@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
+using Workflows.Engine.Storage;
 using Workflows.Security;
 using Workflows.Server.Files;
 using Workflows.Server.Hosting;
@@ -16,11 +17,17 @@ internal static class AuthExtensions
 {
     public static IServiceCollection AddWorkflowsSecurity(this IServiceCollection services, HostSettings settings)
     {
-        var key = SigningKeys.LoadOrCreate(settings.Paths.DataDir, settings.Workflows.Auth.SigningKey);
-        services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
-        services.AddSingleton(sp => new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new Api.Agents.UploadLinks(new FileLinkSigner(key, sp.GetRequiredService<TimeProvider>(), Api.Agents.UploadLinks.Purpose)));
-        services.AddSingleton(sp => new WebhookSecrets(settings.Paths.DataDir, sp.GetRequiredService<TimeProvider>()));
+        // The key comes from the store, read at start (EngineStartup); everything keyed by it is made after that.
+        var dataDirSecrets = new DataDirSecretStore(settings.Paths.DataDir);
+        services.AddSingleton(sp => settings.Storage.IsInMemory
+            ? new ServiceSecrets(dataDirSecrets, null, settings.Workflows.Auth.SigningKey, TimeProvider.System)
+            : new ServiceSecrets(sp.GetRequiredService<ISecretStore>(), dataDirSecrets, settings.Workflows.Auth.SigningKey, TimeProvider.System));
+        services.AddSingleton(sp => new TokenIssuer(sp.GetRequiredService<ServiceSecrets>().SigningKey, TimeProvider.System));
+        services.AddSingleton(sp => new FileLinkSigner(sp.GetRequiredService<ServiceSecrets>().SigningKey, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Api.Agents.UploadLinks(new FileLinkSigner(
+            sp.GetRequiredService<ServiceSecrets>().SigningKey, sp.GetRequiredService<TimeProvider>(), Api.Agents.UploadLinks.Purpose)));
+        services.AddSingleton(sp => new WebhookSecrets(
+            sp.GetRequiredService<ServiceSecrets>().Store, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ServiceSecrets>().ImportFrom));
 
         // Revoked tokens and the lifetime limit, checked on every call; the list is refreshed in the background
         // (a hosted service added with the background work, once the store is migrated).
@@ -42,7 +49,6 @@ internal static class AuthExtensions
             {
                 ValidIssuer = TokenClaims.Issuer,
                 ValidAudience = TokenClaims.Audience,
-                IssuerSigningKey = new SymmetricSecurityKey(key),
                 ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 RequireExpirationTime = true,
                 RequireSignedTokens = true,
@@ -82,6 +88,10 @@ internal static class AuthExtensions
                     context.HttpContext, StatusCode.PermissionDenied, StatusCodes.Status403Forbidden, "this token may not make this call"),
             };
         });
+
+        // After AddJwtBearer's own setup, which makes the validation parameters; read on the first request, after start.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<ServiceSecrets>((jwt, secrets) => jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(secrets.SigningKey));
 
         services.AddAuthorization(authorization =>
             authorization.FallbackPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)

@@ -56,7 +56,7 @@ internal sealed partial class CallbackDispatcher(
             using var client = httpClients.CreateClient(HttpClientName);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.AttemptTimeout);
-            using var request = SignedRequest(message);
+            using var request = await SignedRequestAsync(message, timeout.Token);
             using var response = await client.SendAsync(request, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
@@ -94,8 +94,8 @@ internal sealed partial class CallbackDispatcher(
         await store.RecordDeliveryAttemptAsync(message.Id, false, error, retryAt, CancellationToken.None);
     }
 
-    private HttpRequestMessage SignedRequest(OutboxMessage message) =>
-        WebhookRequest.Create(message.Url, message.DeliveryId, message.Payload, message.OrganizationId, secrets, time);
+    private Task<HttpRequestMessage> SignedRequestAsync(OutboxMessage message, CancellationToken cancellationToken) =>
+        WebhookRequest.CreateAsync(message.Url, message.DeliveryId, message.Payload, message.OrganizationId, secrets, time, cancellationToken);
 
     /// <summary>Exponential backoff with ±20% jitter, at least what the receiver's Retry-After asks for.</summary>
     private TimeSpan Backoff(int attempts, TimeSpan? retryAfter)

@@ -140,7 +140,8 @@ internal sealed partial class ProgressForwarder(
                 using var client = httpClients.CreateClient(CallbackDispatcher.HttpClientName);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(settings.AttemptTimeout);
-                using var request = WebhookRequest.Create(job.ProgressUrl!, webhookId, payload, job.OrganizationId, secrets, time);
+                using var request = await WebhookRequest.CreateAsync(
+                    job.ProgressUrl!, webhookId, payload, job.OrganizationId, secrets, time, timeout.Token);
                 using var response = await client.SendAsync(request, timeout.Token);
                 if (response.IsSuccessStatusCode)
                 {

@@ -16,9 +16,11 @@ internal static class WebhookRequest
     /// The request; <paramref name="webhookId"/> stays the same across retries, the timestamp and signature are made
     /// per attempt (receivers reject old timestamps).
     /// </summary>
-    public static HttpRequestMessage Create(
-        string url, string webhookId, string payload, string organizationId, WebhookSecrets secrets, TimeProvider time)
+    public static async Task<HttpRequestMessage> CreateAsync(
+        string url, string webhookId, string payload, string organizationId, WebhookSecrets secrets, TimeProvider time,
+        CancellationToken cancellationToken)
     {
+        var keys = await secrets.SigningKeysAsync(organizationId, cancellationToken);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var content = new StringContent(payload, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -27,7 +29,7 @@ internal static class WebhookRequest
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(
             "webhook-signature",
-            WebhookSignature.Sign(webhookId, timestamp, payload, secrets.SigningKeys(organizationId)));
+            WebhookSignature.Sign(webhookId, timestamp, payload, keys));
         return request;
     }
 }

@@ -7,7 +7,7 @@ using Workflows.Engine.Storage;
 namespace Workflows.Server.Hosting;
 
 /// <summary>
-/// Start-up, in order: migrate the store, load the apps, take over the unfinished jobs no live node holds (the first
+/// Start-up, in order: migrate the store, read the signing key (creating it on the first start), load the apps, take over the unfinished jobs no live node holds (the first
 /// heartbeat), and (when configured)
 /// write a development admin token to the data dir.
 /// </summary>
@@ -16,7 +16,8 @@ internal sealed partial class EngineStartup(
     IAppCatalog catalog,
     JobLeaseKeeper leases,
     ClusterNode node,
-    TokenIssuer tokens,
+    Auth.ServiceSecrets secrets,
+    IServiceProvider services,
     DataPaths paths,
     IOptions<WorkflowsOptions> options,
     ILogger<EngineStartup> logger) : IHostedService
@@ -25,13 +26,14 @@ internal sealed partial class EngineStartup(
     {
         Directory.CreateDirectory(paths.DataDir);
         await store.InitializeAsync(cancellationToken);
+        await secrets.LoadAsync(cancellationToken);
         await catalog.InitializeAsync(cancellationToken);
         var resumed = await leases.BeatAsync(cancellationToken);
         LogStarted(logger, node.Id, store.GetType().Name, paths.DataDir, paths.AppsDir, resumed);
         if (options.Value.Auth.WriteDevToken)
         {
             var path = Path.Combine(paths.DataDir, "dev-token");
-            var token = tokens.Create("default", TokenClaims.AdminAction, "Workflow", TimeSpan.FromDays(30), []);
+            var token = services.GetRequiredService<TokenIssuer>().Create("default", TokenClaims.AdminAction, "Workflow", TimeSpan.FromDays(30), []);
             await File.WriteAllTextAsync(path, token.Token + "\n", cancellationToken);
             if (!OperatingSystem.IsWindows())
             {

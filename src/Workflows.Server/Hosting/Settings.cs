@@ -110,12 +110,19 @@ internal static class Settings
         Bind<Engine.Schedules.ScheduleOptions>(services, Engine.Schedules.ScheduleOptions.SectionName, (o, p) => p.Positive(o.RefreshInterval));
         Bind<AppCatalogOptions>(services, AppCatalogOptions.SectionName, (_, _) => { })
             .PostConfigure(o => o.AppsDir = paths.AppsDir);
-        // The store lives in DATA_DIR/files unless Workflows:Files:RootPath says otherwise.
-        services.Configure<FileStoreOptions>(o => o.RootPath = Path.Combine(paths.DataDir, "files"));
+        // The store lives in DATA_DIR/files unless Workflows:Files:RootPath says otherwise; on PostgreSQL, where nodes share
+        // nothing but the database, files live in the database unless Workflows:Files:Store says Disk.
+        services.Configure<FileStoreOptions>(o =>
+        {
+            o.RootPath = Path.Combine(paths.DataDir, "files");
+            o.Store = storage.IsPostgres ? FileStoreOptions.DatabaseStore : FileStoreOptions.DiskStore;
+        });
         Bind<FileStoreOptions>(services, FileStoreOptions.SectionName, (o, p) =>
         {
             // MaxFileBytes and RootPath are checked where the file store is registered (AddWorkflowFiles).
             p.Positive(o.FetchTimeout);
+            p.Require(o.UsesDatabase || string.Equals(o.Store, FileStoreOptions.DiskStore, StringComparison.OrdinalIgnoreCase), nameof(o.Store),
+                $"'{o.Store}' is not known; use {FileStoreOptions.DatabaseStore} or {FileStoreOptions.DiskStore}");
             p.Require(o.PublicBaseUrl is null or "" || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), nameof(o.PublicBaseUrl),
                 "must be an absolute URL");
         });

@@ -21,6 +21,12 @@ internal static class Parameters
     public static NpgsqlParameterCollection BigInt(this NpgsqlParameterCollection parameters, string name, long? value) =>
         parameters.With(name, NpgsqlDbType.Bigint, value);
 
+    public static NpgsqlParameterCollection Bytes(this NpgsqlParameterCollection parameters, string name, ReadOnlyMemory<byte> value)
+    {
+        parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>(name, NpgsqlDbType.Bytea) { TypedValue = value });
+        return parameters;
+    }
+
     public static NpgsqlParameterCollection Bool(this NpgsqlParameterCollection parameters, string name, bool value) =>
         parameters.With(name, NpgsqlDbType.Boolean, value);
 

@@ -243,6 +243,49 @@ internal static class Schema
             granted     integer          NOT NULL
         );
         """,
+
+        // 11: nothing but the database is shared. Secrets (the signing key, webhook secrets) by name; files as
+        // contents by file id (each distinct content once), their bytes in chunks, and each organisation's records.
+        // Chunks are written under a new content id before the file id is known, and become a content on commit.
+        // Chunk data is mostly compressed already (images, PDFs): stored out of line without trying to compress it.
+        """
+        CREATE TABLE secrets (
+            name                 text        NOT NULL PRIMARY KEY,
+            value                text        NOT NULL,
+            previous             text,
+            previous_valid_until timestamptz,
+            updated_at           timestamptz NOT NULL
+        );
+        CREATE TABLE file_contents (
+            fid        text        NOT NULL PRIMARY KEY,
+            content_id uuid        NOT NULL UNIQUE,
+            chunk_size integer     NOT NULL,
+            stored_at  timestamptz NOT NULL
+        );
+        CREATE INDEX file_contents_stored ON file_contents (stored_at);
+        CREATE TABLE file_chunks (
+            content_id uuid        NOT NULL,
+            idx        integer     NOT NULL,
+            data       bytea       NOT NULL,
+            written_at timestamptz NOT NULL,
+            PRIMARY KEY (content_id, idx)
+        );
+        ALTER TABLE file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+        CREATE INDEX file_chunks_written ON file_chunks (written_at);
+        CREATE TABLE files (
+            org        text        NOT NULL,
+            fid        text        NOT NULL,
+            file_name  text        NOT NULL,
+            size       bigint      NOT NULL,
+            mime_type  text        NOT NULL,
+            file_type  text        NOT NULL,
+            created_at timestamptz NOT NULL,
+            stored_at  timestamptz NOT NULL,
+            PRIMARY KEY (org, fid)
+        );
+        CREATE INDEX files_stored ON files (stored_at);
+        CREATE INDEX files_fid ON files (fid);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -247,6 +247,47 @@ internal static class Schema
         """
         CREATE INDEX jobs_org_leased ON jobs (org, lease_expires_at) WHERE state IN (1, 2);
         """,
+
+        // 15: nothing but the database is shared. Secrets (the signing key, webhook secrets) by name; files as
+        // contents by file id (each distinct content once), their bytes in chunks, and each organisation's records.
+        // Chunks are written under a new content id before the file id is known, and become a content on commit.
+        """
+        CREATE TABLE secrets (
+            name                 TEXT    NOT NULL PRIMARY KEY,
+            value                TEXT    NOT NULL,
+            previous             TEXT,
+            previous_valid_until INTEGER,
+            updated_at           INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE file_contents (
+            fid        TEXT    NOT NULL PRIMARY KEY,
+            content_id TEXT    NOT NULL UNIQUE,
+            chunk_size INTEGER NOT NULL,
+            stored_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX file_contents_stored ON file_contents (stored_at);
+        CREATE TABLE file_chunks (
+            content_id TEXT    NOT NULL,
+            idx        INTEGER NOT NULL,
+            data       BLOB    NOT NULL,
+            written_at INTEGER NOT NULL,
+            PRIMARY KEY (content_id, idx)
+        );
+        CREATE INDEX file_chunks_written ON file_chunks (written_at);
+        CREATE TABLE files (
+            org        TEXT    NOT NULL,
+            fid        TEXT    NOT NULL,
+            file_name  TEXT    NOT NULL,
+            size       INTEGER NOT NULL,
+            mime_type  TEXT    NOT NULL,
+            file_type  TEXT    NOT NULL,
+            created_at INTEGER NOT NULL,
+            stored_at  INTEGER NOT NULL,
+            PRIMARY KEY (org, fid)
+        ) WITHOUT ROWID;
+        CREATE INDEX files_stored ON files (stored_at);
+        CREATE INDEX files_fid ON files (fid);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

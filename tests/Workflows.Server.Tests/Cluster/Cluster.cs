@@ -7,13 +7,14 @@ using Workflows.Storage.Testing.Postgres;
 namespace Workflows.Server.Tests.Cluster;
 
 /// <summary>
-/// Several real server processes on one throwaway PostgreSQL database, sharing a data dir (keys, webhook secrets,
-/// files) and an apps dir, as "Running several nodes" in the README describes. Short leases so a dead node's jobs
-/// move quickly.
+/// Several real server processes on one throwaway PostgreSQL database, sharing an apps dir and a data dir, or (share
+/// nothing) each with its own empty data dir and no configured signing key, so keys, webhook secrets and files come
+/// from the database alone. Short leases so a dead node's jobs move quickly.
 /// </summary>
 public sealed class Cluster : IAsyncDisposable
 {
     private readonly List<ServerProcess> _nodes = [];
+    private bool _shareNothing;
 
     private Cluster(string root, IReadOnlyDictionary<string, string> settings, byte[] key)
     {
@@ -53,7 +54,7 @@ public sealed class Cluster : IAsyncDisposable
     /// </summary>
     public static async Task<Cluster> StartAsync(
         int nodes, IReadOnlyDictionary<string, string> apps, CancellationToken cancellationToken,
-        PostgresServer? server = null, IReadOnlyDictionary<string, string>? settings = null)
+        PostgresServer? server = null, IReadOnlyDictionary<string, string>? settings = null, bool shareNothing = false)
     {
         var connectionString = await (server ?? await PostgresServer.GetAsync()).CreateDatabaseAsync();
         var root = Path.Combine(Path.GetTempPath(), "wf-cluster-" + Guid.NewGuid().ToString("N"));
@@ -88,7 +89,13 @@ public sealed class Cluster : IAsyncDisposable
             all[name] = value;
         }
 
-        var cluster = new Cluster(root, all, key);
+        if (shareNothing)
+        {
+            // Each node generates or reads the key in the database; Token and Auth are then not valid anywhere.
+            all.Remove("Workflows:Auth:SigningKey");
+        }
+
+        var cluster = new Cluster(root, all, key) { _shareNothing = shareNothing };
         try
         {
             for (var i = 0; i < nodes; i++)
@@ -113,10 +120,27 @@ public sealed class Cluster : IAsyncDisposable
     {
         var work = Path.Combine(Root, "node-" + _nodes.Count);
         Directory.CreateDirectory(work);
-        var node = ServerProcess.Start(work, new Dictionary<string, string>(Settings) { ["Workflows:Node:Id"] = "node-" + _nodes.Count });
+        var settings = new Dictionary<string, string>(Settings) { ["Workflows:Node:Id"] = "node-" + _nodes.Count };
+        if (_shareNothing)
+        {
+            settings["Workflows:DataDir"] = Path.Combine(work, "data");
+        }
+
+        var node = ServerProcess.Start(work, settings);
         _nodes.Add(node);
         await node.WaitUntilReadyAsync(cancellationToken);
         return node;
+    }
+
+    /// <summary>The database's connection string.</summary>
+    public string ConnectionString => Settings["Workflows:Storage:ConnectionString"];
+
+    /// <summary>The organisation's webhook secret as the nodes keep it: in the database.</summary>
+    public async Task<string> WebhookSecretAsync(string organizationId)
+    {
+        await using var store = new Storage.Postgres.PostgresStore(new Storage.Postgres.PostgresStoreOptions { ConnectionString = ConnectionString });
+        await store.InitializeAsync(CancellationToken.None);
+        return await new WebhookSecrets(store, TimeProvider.System).CurrentAsync(organizationId, CancellationToken.None);
     }
 
     /// <summary>An HTTP client for a node's REST port, sending <see cref="Token"/>.</summary>

@@ -157,7 +157,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
 
             // Every callback arrives — the quick jobs' ones that A never delivered, and the slow jobs' ones that B and C
             // made — each signed with the organisation's one secret from the shared data dir.
-            var secret = new WebhookSecrets(cluster.DataDir, TimeProvider.System).Current("default");
+            var secret = await cluster.WebhookSecretAsync("default");
             var expected = quick.Select((id, n) => ($"/quick/{n}", id)).Concat(slow.Select((id, n) => ($"/slow/{n}", id)));
             foreach (var (path, id) in expected)
             {

@@ -106,7 +106,7 @@ public sealed class SignedCallbackTests(ServerFixture server)
 
     private void AssertSigned(ReceivedCallback callback, string organization)
     {
-        var secret = server.Services.GetRequiredService<WebhookSecrets>().Current(organization);
+        var secret = server.Services.GetRequiredService<WebhookSecrets>().CurrentAsync(organization, CancellationToken.None).GetAwaiter().GetResult();
         var timestamp = long.Parse(callback.Headers["webhook-timestamp"], CultureInfo.InvariantCulture);
         Assert.StartsWith("v1,", callback.Headers["webhook-signature"], StringComparison.Ordinal);
         Assert.True(

@@ -60,7 +60,7 @@ public sealed class FileTests(ServerFixture fixture)
         return await client.GetAsync(path);
     }
 
-    private FileLinkSigner Links() => new(SigningKeys.LoadOrCreate(fixture.DataDir, null), TimeProvider.System);
+    private FileLinkSigner Links() => new(fixture.SigningKey, TimeProvider.System);
 
     [Fact]
     public async Task AppsRun_FiveMegabytePngDataUrl_ResultIsTheFileObjectAndDownloadsByteIdentical()

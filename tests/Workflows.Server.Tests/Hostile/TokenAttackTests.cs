@@ -62,7 +62,7 @@ public sealed class TokenAttackTests(ServerFixture fixture)
         return signingInput + "." + Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signingInput)));
     }
 
-    private byte[] ServerKey => SigningKeys.LoadOrCreate(fixture.DataDir, null);
+    private byte[] ServerKey => fixture.SigningKey;
 
     private string Forge(string attack)
     {

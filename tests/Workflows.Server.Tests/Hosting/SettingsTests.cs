@@ -24,6 +24,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("Workflows:Retention:BatchSize", "0", "Workflows:Retention:BatchSize must be positive")]
     [InlineData("Workflows:Files:MaxFileBytes", "0", "Workflows:Files:MaxFileBytes must be positive")]
     [InlineData("Workflows:Files:PublicBaseUrl", "not a url", "Workflows:Files:PublicBaseUrl must be an absolute URL")]
+    [InlineData("Workflows:Files:Store", "Cloud", "Workflows:Files:Store 'Cloud' is not known; use Database or Disk")]
     [InlineData("Workflows:Models:DefaultProvider", "nowhere", "Workflows:Models:DefaultProvider names provider 'nowhere'")]
     public void Build_BadSetting_RefusedNamingTheSetting(string key, string value, string expected)
     {

@@ -36,6 +36,9 @@ public sealed class ServerFixture : IAsyncLifetime
     public string AppsDir => Path.Combine(DataDir, "apps");
     public TokenIssuer Tokens { get; private set; } = null!;
 
+    /// <summary>The running server's token signing key (kept in its database).</summary>
+    public byte[] SigningKey => Services.GetRequiredService<Workflows.Server.Auth.ServiceSecrets>().SigningKey;
+
     /// <summary>The running server's services (for reading its store or secrets in assertions).</summary>
     public IServiceProvider Services => _app!.Services;
     public CallbackReceiver Callbacks { get; private set; } = null!;
@@ -94,7 +97,7 @@ public sealed class ServerFixture : IAsyncLifetime
     /// expired (or not valid yet) without waiting.
     /// </summary>
     public string TokenAt(DateTimeOffset now, TimeSpan lifetime, string org = "default", string action = "exec") =>
-        new TokenIssuer(SigningKeys.LoadOrCreate(DataDir, null), new FakeTimeProvider(now))
+        new TokenIssuer(SigningKey, new FakeTimeProvider(now))
             .Create(org, action, "Workflow", lifetime, []).Token;
 
     /// <summary>An HTTP client for the REST endpoint with a bearer token (none when null).</summary>

@@ -10,7 +10,7 @@ public static class WebhookAssert
     /// <summary>Asserts that the POST is signed with <paramref name="organization"/>'s current secret.</summary>
     public static void Signed(ServerFixture server, ReceivedCallback callback, string organization)
     {
-        var secret = server.Services.GetRequiredService<WebhookSecrets>().Current(organization);
+        var secret = server.Services.GetRequiredService<WebhookSecrets>().CurrentAsync(organization, CancellationToken.None).GetAwaiter().GetResult();
         var timestamp = long.Parse(callback.Headers["webhook-timestamp"], CultureInfo.InvariantCulture);
         Assert.InRange(timestamp, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
         Assert.StartsWith("v1,", callback.Headers["webhook-signature"], StringComparison.Ordinal);

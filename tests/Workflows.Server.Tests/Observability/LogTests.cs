@@ -90,7 +90,11 @@ public sealed class LogTests : IDisposable
         using var last = await http.GetAsync(new Uri($"/v1/jobs/{jobId}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, last.StatusCode);
 
-        var webhookSecret = new WebhookSecrets(Path.Combine(_root, "data"), TimeProvider.System).Current("default");
+        string webhookSecret;
+        using (var secrets = new Storage.Sqlite.SqliteSecretStore(Path.Combine(_root, "data", "workflows.db")))
+        {
+            webhookSecret = await new WebhookSecrets(secrets, TimeProvider.System).CurrentAsync("default", CancellationToken.None);
+        }
         var output = string.Join('\n', _lines);
         Assert.Contains(jobId, output, StringComparison.Ordinal); // it did log at this level
         Assert.True(_lines.Count > 50, $"only {_lines.Count} lines at Trace level");

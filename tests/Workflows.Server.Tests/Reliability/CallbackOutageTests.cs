@@ -71,7 +71,7 @@ public sealed class CallbackOutageTests(OutageServerFixture fixture, ITestOutput
         Assert.All(failedBefore, a => Assert.True(a.Attempts >= 2, $"only {a.Attempts} attempts during the outage"));
 
         await using var receiver = await CallbackReceiver.StartAsync(port);
-        var secret = server.Services.GetRequiredService<WebhookSecrets>().Current("default");
+        var secret = await server.Services.GetRequiredService<WebhookSecrets>().CurrentAsync("default", CancellationToken.None);
         var received = new List<ReceivedCallback>();
         for (var i = 0; i < Jobs; i++)
         {

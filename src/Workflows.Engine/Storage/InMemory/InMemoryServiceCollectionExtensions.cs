@@ -7,7 +7,7 @@ public static class InMemoryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="InMemoryStore"/> singleton, exposed as <see cref="IJobStore"/>,
-    /// <see cref="IAppStore"/>, <see cref="Schedules.IScheduleStore"/> and <see cref="ITokenRevocationStore"/>, on the registered <see cref="TimeProvider"/> (the system clock when there is none).
+    /// <see cref="IAppStore"/>, <see cref="Schedules.IScheduleStore"/>, <see cref="ITokenRevocationStore"/>, <see cref="ISecretStore"/> and <see cref="Files.IFileChunkStore"/>, on the registered <see cref="TimeProvider"/> (the system clock when there is none).
     /// Nothing survives the process: for tests and throwaway runs.
     /// </summary>
     public static IServiceCollection UseInMemoryStorage(this IServiceCollection services)
@@ -18,6 +18,8 @@ public static class InMemoryServiceCollectionExtensions
         services.AddSingleton<IAppStore>(provider => provider.GetRequiredService<InMemoryStore>());
         services.AddSingleton<Schedules.IScheduleStore>(provider => provider.GetRequiredService<InMemoryStore>());
         services.AddSingleton<ITokenRevocationStore>(provider => provider.GetRequiredService<InMemoryStore>());
+        services.AddSingleton<ISecretStore>(provider => provider.GetRequiredService<InMemoryStore>());
+        services.AddSingleton<Files.IFileChunkStore>(provider => provider.GetRequiredService<InMemoryStore>());
         return services;
     }
 }
