@@ -59,7 +59,7 @@ public sealed class MaxTokenLifetimeTests(ShortLifetimeServerFixture fixture) : 
     [Fact]
     public async Task TokenWithoutIssuedAt_CountedFromNow_RefusedWhenItExpiresBeyondTheMaximum()
     {
-        var key = SigningKeys.LoadOrCreate(Server.DataDir, null);
+        var key = Server.SigningKey;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var far = Server.Rest(Sign(key, now + (long)TimeSpan.FromDays(3).TotalSeconds));
         using var near = Server.Rest(Sign(key, now + 3600));
