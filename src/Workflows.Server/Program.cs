@@ -46,8 +46,10 @@ public static class Program
             .AddWorkflowsSecurity(settings)
             .AddWorkflowsRateLimits()
             .AddWorkflowsFiles()
-            .AddCallbackDelivery()
+            // Background work first: hosted services start in order, and EngineStartup migrates the store that
+            // the delivery services poll from their first moment.
             .AddBackgroundWork()
+            .AddCallbackDelivery()
             .AddWorkflowsApi()
             .AddApiDescription()
             .AddWorkflowsConsole()
