@@ -15,34 +15,7 @@ public sealed partial class PostgresStore : IFileChunkStore
         "INSERT INTO file_chunks (content_id, idx, data, written_at) VALUES (@content, @idx, @data, @now) " +
         "ON CONFLICT (content_id, idx) DO UPDATE SET data = excluded.data, written_at = excluded.written_at";
 
-    private const string UpsertContent =
-        "INSERT INTO file_contents (fid, content_id, chunk_size, stored_at) VALUES (@fid, @content, @size, @now) " +
-        "ON CONFLICT (fid) DO UPDATE SET stored_at = excluded.stored_at";
-
-    // Chunks of an upload whose bytes were stored already (or that is given up) belong to no content.
-    private const string DeleteUnusedChunks =
-        "DELETE FROM file_chunks WHERE content_id = @content AND NOT EXISTS (SELECT 1 FROM file_contents WHERE content_id = @content)";
-
-    private const string FileColumns = "org, fid, file_name, size, mime_type, file_type, created_at";
-
-    private const string UpsertFile =
-        $"INSERT INTO files ({FileColumns}, stored_at) VALUES (@org, @fid, @name, @size, @mime, @type, @created, @now) " +
-        $"ON CONFLICT (org, fid) DO UPDATE SET stored_at = excluded.stored_at RETURNING {FileColumns}";
-
-    private const string SelectFile =
-        "SELECT f.org, f.fid, f.file_name, f.size, f.mime_type, f.file_type, f.created_at, c.content_id, c.chunk_size " +
-        "FROM files f JOIN file_contents c ON c.fid = f.fid WHERE f.org = @org AND f.fid = @fid";
-
-    private const string SelectChunk = "SELECT data FROM file_chunks WHERE content_id = @content AND idx = @idx";
-
-    private const string DeleteOldFiles = "DELETE FROM files WHERE stored_at < @cutoff";
-
-    private const string DeleteOldContents =
-        "DELETE FROM file_contents WHERE stored_at < @cutoff AND NOT EXISTS (SELECT 1 FROM files f WHERE f.fid = file_contents.fid)";
-
-    private const string DeleteOldChunks =
-        "DELETE FROM file_chunks WHERE written_at < @cutoff " +
-        "AND NOT EXISTS (SELECT 1 FROM file_contents c WHERE c.content_id = file_chunks.content_id)";
+    private static readonly FileSql FileStatements = PostgresColumns.Files;
 
     /// <inheritdoc />
     public async Task WriteFileChunkAsync(Guid contentId, int index, ReadOnlyMemory<byte> data, DateTimeOffset now, CancellationToken cancellationToken)
@@ -64,17 +37,17 @@ public sealed partial class PostgresStore : IFileChunkStore
             static async (session, request) =>
             {
                 await using var batch = session.CreateBatch();
-                var content = new NpgsqlBatchCommand(UpsertContent);
+                var content = new NpgsqlBatchCommand(FileStatements.UpsertContent);
                 content.Parameters
                     .Text("fid", request.file.Fid)
                     .Uuid("content", request.contentId)
                     .Int("size", request.chunkSize)
                     .Time("now", request.now);
                 batch.BatchCommands.Add(content);
-                var unused = new NpgsqlBatchCommand(DeleteUnusedChunks);
+                var unused = new NpgsqlBatchCommand(FileStatements.DeleteUnusedChunks);
                 unused.Parameters.Uuid("content", request.contentId);
                 batch.BatchCommands.Add(unused);
-                var record = new NpgsqlBatchCommand(UpsertFile);
+                var record = new NpgsqlBatchCommand(FileStatements.UpsertFile);
                 record.Parameters
                     .Text("org", request.file.OrganizationId)
                     .Text("fid", request.file.Fid)
@@ -98,7 +71,7 @@ public sealed partial class PostgresStore : IFileChunkStore
             static async (session, contentId) =>
             {
                 await using var batch = session.CreateBatch();
-                var command = new NpgsqlBatchCommand(DeleteUnusedChunks);
+                var command = new NpgsqlBatchCommand(FileStatements.DeleteUnusedChunks);
                 command.Parameters.Uuid("content", contentId);
                 batch.BatchCommands.Add(command);
                 await session.ExecuteAsync(batch);
@@ -109,7 +82,7 @@ public sealed partial class PostgresStore : IFileChunkStore
     /// <inheritdoc />
     public Task<FileContent?> GetFileAsync(string organizationId, string fid, CancellationToken cancellationToken) =>
         ReadAsync(
-            SelectFile,
+            FileStatements.SelectFile,
             parameters => parameters.Text("org", organizationId).Text("fid", fid),
             (reader, token) => Rows.ReadFirstAsync(
                 reader, row => new FileContent(MapFile(row), row.GetGuid(7), row.GetInt32(8)), token),
@@ -118,7 +91,7 @@ public sealed partial class PostgresStore : IFileChunkStore
     /// <inheritdoc />
     public Task<byte[]?> ReadFileChunkAsync(Guid contentId, int index, CancellationToken cancellationToken) =>
         ReadAsync(
-            SelectChunk,
+            FileStatements.SelectChunk,
             parameters => parameters.Uuid("content", contentId).Int("idx", index),
             (reader, token) => Rows.ReadFirstAsync(reader, row => row.GetFieldValue<byte[]>(0), token),
             cancellationToken);
@@ -130,7 +103,7 @@ public sealed partial class PostgresStore : IFileChunkStore
             static async (session, cutoff) =>
             {
                 await using var batch = session.CreateBatch();
-                foreach (var sql in new[] { DeleteOldFiles, DeleteOldContents, DeleteOldChunks })
+                foreach (var sql in new[] { FileStatements.DeleteOldFiles, FileStatements.DeleteOldContents, FileStatements.DeleteOldChunks })
                 {
                     var command = new NpgsqlBatchCommand(sql);
                     command.Parameters.Time("cutoff", cutoff);
