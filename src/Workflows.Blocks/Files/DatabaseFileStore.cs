@@ -27,15 +27,8 @@ public sealed class DatabaseFileStore(IFileChunkStore chunks, IOptions<FileStore
         try
         {
             var (fid, size, head) = await WriteChunksAsync(content, contentId, options.Value.MaxFileBytes, cancellationToken);
-            var mimeType = MimeSniffer.Sniff(head, complete: size == head.Length);
-            if (mimeType == MimeSniffer.PlainText && MimeSniffer.MayBeJson(head))
-            {
-                await using var text = new ChunkedReadStream(chunks, contentId, ChunkSize, size);
-                if (await MimeSniffer.IsJsonAsync(text, cancellationToken))
-                {
-                    mimeType = MimeSniffer.Json;
-                }
-            }
+            var mimeType = await MimeSniffer.DetectAsync(
+                head, size, () => new ChunkedReadStream(chunks, contentId, ChunkSize, size), cancellationToken);
 
             var file = new StoredFile(
                 fid,

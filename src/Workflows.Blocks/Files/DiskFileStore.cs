@@ -31,15 +31,8 @@ public sealed class DiskFileStore(IOptions<FileStoreOptions> options, TimeProvid
         try
         {
             var (fid, size, head) = await CopyAsync(content, temp, options.Value.MaxFileBytes, cancellationToken);
-            var mimeType = MimeSniffer.Sniff(head, complete: size == head.Length);
-            if (mimeType == MimeSniffer.PlainText && MimeSniffer.MayBeJson(head))
-            {
-                await using var text = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
-                if (await MimeSniffer.IsJsonAsync(text, cancellationToken))
-                {
-                    mimeType = MimeSniffer.Json;
-                }
-            }
+            var mimeType = await MimeSniffer.DetectAsync(
+                head, size, () => new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true), cancellationToken);
 
             // Bytes stored before stay and count as stored now (for retention); otherwise the temp file becomes the blob.
             if (!Touch(BlobPath(fid)))

@@ -38,6 +38,25 @@ internal static class MimeSniffer
         return Binary(head) ?? (IsText(head, complete) ? PlainText : OctetStream);
     }
 
+    /// <summary>
+    /// The MIME type of stored content of <paramref name="size"/> bytes starting with <paramref name="head"/>: sniffed from
+    /// the head, and, when that says text that may be JSON, read whole again through <paramref name="reopen"/> to tell.
+    /// </summary>
+    public static async Task<string> DetectAsync(byte[] head, long size, Func<Stream> reopen, CancellationToken cancellationToken)
+    {
+        var mimeType = Sniff(head, complete: size == head.Length);
+        if (mimeType == PlainText && MayBeJson(head))
+        {
+            await using var text = reopen();
+            if (await IsJsonAsync(text, cancellationToken))
+            {
+                return Json;
+            }
+        }
+
+        return mimeType;
+    }
+
     /// <summary>Whether text starting with <paramref name="head"/> may be a JSON object or array.</summary>
     public static bool MayBeJson(ReadOnlySpan<byte> head)
     {
