@@ -3,10 +3,7 @@ using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Workflows.Contracts.V1;
 using Workflows.Server.Tests.Infrastructure;
@@ -212,12 +209,7 @@ public sealed class ClusterLimitsTests(ITestOutputHelper output)
         public static async Task<WorkReceiver> StartAsync()
         {
             var url = $"http://127.0.0.1:{FreePort.Next()}";
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Configuration.Sources.Clear();
-            builder.Configuration.AddInMemoryCollection();
-            builder.WebHost.UseUrls(url);
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
+            var app = LoopbackApp.Create(url);
             var receiver = new WorkReceiver(app, url);
             app.MapPost("/work", async (HttpContext context) =>
             {

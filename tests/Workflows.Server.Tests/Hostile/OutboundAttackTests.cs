@@ -2,11 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Workflows.Contracts.V1;
 using Workflows.Engine.Storage;
 using Workflows.Server.Tests.Infrastructure;
@@ -175,12 +172,7 @@ public sealed class OutboundAttackTests(OutboundServerFixture outbound) : IClass
     private static async Task<Redirector> StartRedirectorAsync(string? location, Action hit)
     {
         var url = $"http://{OutboundServerFixture.AllowedAddress}:{FreePort.Next()}";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create(url);
         app.Map("/{**path}", (HttpContext context) =>
         {
             hit();

@@ -1,9 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Workflows.Server.Tests.Infrastructure;
 
@@ -42,14 +39,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
     public static async Task<CallbackReceiver> StartAsync(int port)
     {
         var url = $"http://127.0.0.1:{port}";
-        var builder = WebApplication.CreateSlimBuilder();
-        // The server's appsettings.json sits in the test output too; its Kestrel endpoints would win over UseUrls.
-        // An empty in-memory source replaces them, and holds what UseUrls writes.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create(url);
         var receiver = new CallbackReceiver(app, url);
         app.MapPost("/{**path}", async (HttpContext context) =>
         {

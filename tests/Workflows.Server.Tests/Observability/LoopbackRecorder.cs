@@ -1,9 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Workflows.Server.Tests.Infrastructure;
 
 namespace Workflows.Server.Tests.Observability;
@@ -43,12 +40,7 @@ public sealed class LoopbackRecorder : IAsyncDisposable
     public static async Task<LoopbackRecorder> StartAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create(url);
         var recorder = new LoopbackRecorder(app, url);
         app.Map("/{**path}", async (HttpContext context) =>
         {
