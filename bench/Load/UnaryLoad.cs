@@ -63,6 +63,18 @@ internal static class UnaryLoad
         })).ToArray();
 
         await Task.Delay(warmup);
+        // --settle-url: warm up further, until the server's JIT has settled (at most --max-warmup seconds in all).
+        using var settle = options.String("settle-url", "") is { Length: > 0 } settleUrl
+            ? new JitSettle(settleUrl, TimeSpan.FromSeconds(options.Double("max-warmup", 120)), options.Double("max-jit-share", 0.05))
+            : null;
+        var jit0 = 0.0;
+        if (settle is not null)
+        {
+            await settle.WaitAsync(() => Task.Delay(TimeSpan.FromSeconds(4)), serverPids, clock);
+            jit0 = await settle.JitSecondsAsync();
+        }
+
+        var warmedUp = clock.Elapsed;
         var serverCpu0 = serverPids.Sum(ProcStats.CpuSeconds);
         var selfCpu0 = ProcStats.CpuSeconds(Environment.ProcessId);
         var written0 = serverPids.Sum(ProcStats.WrittenBytes);
@@ -74,6 +86,7 @@ internal static class UnaryLoad
         var selfCpu1 = ProcStats.CpuSeconds(Environment.ProcessId);
         var written1 = serverPids.Sum(ProcStats.WrittenBytes);
         var rss = serverPids.Sum(ProcStats.RssMiB);
+        var jit1 = settle is null ? 0 : await settle.JitSecondsAsync();
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
 
@@ -97,6 +110,8 @@ internal static class UnaryLoad
             ["load_cpu_s"] = selfCpu1 - selfCpu0,
             ["server_written_bytes"] = written1 - written0,
             ["server_rss_mib"] = rss,
+            ["warmup_s"] = warmedUp.TotalSeconds,
+            ["server_jit_s"] = settle is null ? null : jit1 - jit0,
         };
     }
 

@@ -9,13 +9,18 @@ internal static partial class Drivers
     /// gRPC unary load with bench/Load over one node or several (it spreads its channels round-robin over their URLs and
     /// sums their /proc figures around its window).
     /// </summary>
-    public static async Task<Measurement> GrpcNodesAsync(Settings settings, IReadOnlyList<ServerProcess> nodes, string scenario, string target, int concurrency, string token)
+    public static async Task<Measurement> GrpcNodesAsync(
+        Settings settings, IReadOnlyList<ServerProcess> nodes, string scenario, string target, int concurrency, string token, bool settleJit = false)
     {
+        // settleJit: after the warm-up, go on warming until the (first) server's JIT has settled (bench/Shared/JitSettle.cs).
+        string[] settle = settleJit
+            ? ["--settle-url", nodes[0].RestUrl + "/metrics", "--max-warmup", Invariant(Settings.MaxSettleWarmup)]
+            : [];
         var output = await RunAsync(ServerProcess.DotnetHost(),
             [settings.Dll("Load"), "unary", "--target", target, "--url", string.Join(',', nodes.Select(n => n.GrpcUrl)), "--token", token,
              "--concurrency", Invariant(concurrency), "--warmup", Invariant(settings.Warmup), "--seconds", Invariant(settings.Seconds),
-             "--server-pid", string.Join(',', nodes.Select(n => Invariant(n.Pid)))],
-            LoadEnvironment, TimeSpan.FromSeconds(settings.Warmup + settings.Seconds + 120));
+             "--server-pid", string.Join(',', nodes.Select(n => Invariant(n.Pid))), .. settle],
+            LoadEnvironment, TimeSpan.FromSeconds((settleJit ? Settings.MaxSettleWarmup : settings.Warmup) + settings.Seconds + 120));
         var r = Result(output);
         return new Measurement
         {
@@ -33,6 +38,8 @@ internal static partial class Drivers
             ServerIdleRssMiB = nodes.Sum(n => n.IdleRssMiB),
             Errors = r["errors"]!.GetValue<long>(),
             FirstError = r["first_error"]?.GetValue<string>(),
+            WarmupS = r["warmup_s"]!.GetValue<double>(),
+            ServerJitS = r["server_jit_s"]?.GetValue<double>(),
         };
     }
 

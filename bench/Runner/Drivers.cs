@@ -14,15 +14,17 @@ internal static partial class Drivers
     internal static readonly Dictionary<string, string> LoadEnvironment = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
 
     /// <summary>gRPC unary load with bench/Load; it samples the server's /proc itself around its window.</summary>
-    public static Task<Measurement> GrpcAsync(Settings settings, ServerProcess server, string scenario, string target, int concurrency, string token) =>
-        GrpcNodesAsync(settings, [server], scenario, target, concurrency, token);
+    public static Task<Measurement> GrpcAsync(
+        Settings settings, ServerProcess server, string scenario, string target, int concurrency, string token, bool settleJit = false) =>
+        GrpcNodesAsync(settings, [server], scenario, target, concurrency, token, settleJit);
 
     /// <summary>
     /// REST load with wrk (a POST, or <paramref name="method"/>, through bench/wrk/post.lua): a warm-up run, then a measured run with
     /// <c>--latency</c>. wrk's CPU is the growth of this process's reaped-children time (cutime + cstime) over it.
     /// </summary>
     public static async Task<Measurement> WrkAsync(
-        Settings settings, ServerProcess server, string scenario, string path, string body, int concurrency, string token, string method = "POST")
+        Settings settings, ServerProcess server, string scenario, string path, string body, int concurrency, string token, string method = "POST",
+        bool settleJit = false)
     {
         var script = Path.Combine(settings.RepoRoot, "bench", "wrk", "post.lua");
         var env = new Dictionary<string, string> { ["BENCH_BODY"] = body, ["BENCH_TOKEN"] = token, ["BENCH_METHOD"] = method };
@@ -33,10 +35,22 @@ internal static partial class Drivers
             "--timeout", "30s", "-s", script, .. latency ? new[] { "--latency" } : [], server.RestUrl + path,
         ];
         var limit = TimeSpan.FromSeconds(settings.Seconds + 60);
+        var since = Stopwatch.StartNew();
         if (settings.Warmup > 0)
         {
             await RunAsync("wrk", Args(settings.Warmup, false), env, limit);
         }
+
+        // settleJit: go on warming up in 4 s runs until the server's JIT has settled (bench/Shared/JitSettle.cs).
+        using var settle = settleJit ? new JitSettle(server.RestUrl + "/metrics", TimeSpan.FromSeconds(Settings.MaxSettleWarmup), 0.05) : null;
+        var jit0 = 0.0;
+        if (settle is not null)
+        {
+            await settle.WaitAsync(() => RunAsync("wrk", Args(4, false), env, limit), [server.Pid], since);
+            jit0 = await settle.JitSecondsAsync();
+        }
+
+        var warmedUp = since.Elapsed;
 
         var self = Environment.ProcessId;
         var child0 = ProcStats.ChildCpuSeconds(self);
@@ -46,6 +60,7 @@ internal static partial class Drivers
         var cpu1 = ProcStats.CpuSeconds(server.Pid);
         var written1 = ProcStats.WrittenBytes(server.Pid);
         var child1 = ProcStats.ChildCpuSeconds(self);
+        double? jit = settle is null ? null : await settle.JitSecondsAsync() - jit0;
 
         var totals = Match(RequestsLine(), output, "requests line");
         var requests = long.Parse(totals.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -77,6 +92,8 @@ internal static partial class Drivers
             ServerPeakRssMiB = ProcStats.PeakRssMiB(server.Pid),
             ServerIdleRssMiB = server.IdleRssMiB,
             Errors = errors,
+            WarmupS = warmedUp.TotalSeconds,
+            ServerJitS = jit,
             FirstError = errors > 0 ? "wrk: " + string.Join(" / ", output.Split('\n').Where(l => l.Contains("Non-2xx", StringComparison.Ordinal) || l.Contains("Socket errors", StringComparison.Ordinal)).Select(l => l.Trim())) : null,
         };
     }

@@ -18,6 +18,12 @@ internal sealed record Measurement
     public long Errors { get; init; }
     public string? FirstError { get; init; }
 
+    /// <summary>Seconds of load before the window opened.</summary>
+    public double WarmupS { get; init; }
+
+    /// <summary>Seconds the server spent compiling (JIT) in the window, when the warm-up waited for the JIT to settle.</summary>
+    public double? ServerJitS { get; init; }
+
     /// <summary>Server CPU time per completed request in the window, in µs.</summary>
     public double ServerUsPerRequest => Requests > 0 ? ServerCpuS * 1e6 / Requests : double.NaN;
 

@@ -59,8 +59,8 @@ foreach (var concurrency in settings.Concurrency)
                     ? Drivers.TraceAsync(settings, server, Path.Combine(traceDir, $"{scenario.Name.Split(',')[0].Replace('/', '-').Replace(' ', '-')}-c{concurrency}-{run}"))
                     : Task.CompletedTask;
                 var m = scenario.Grpc
-                    ? await Drivers.GrpcAsync(settings, server, scenario.Name, scenario.Target, concurrency, token)
-                    : await Drivers.WrkAsync(settings, server, scenario.Name, scenario.Target, scenario.Body, concurrency, token);
+                    ? await Drivers.GrpcAsync(settings, server, scenario.Name, scenario.Target, concurrency, token, settleJit: scenario.Real && !settings.Smoke)
+                    : await Drivers.WrkAsync(settings, server, scenario.Name, scenario.Target, scenario.Body, concurrency, token, settleJit: scenario.Real && !settings.Smoke);
                 await trace;
                 if (server.HasExited)
                 {

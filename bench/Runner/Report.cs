@@ -30,15 +30,20 @@ internal static class Report
         Line("## Requests");
         Line();
         Line("Ratios (×) divide by the same figure of the baseline at the same concurrency: bare gRPC echo for gRPC rows, bare REST echo for REST rows. " +
-             "CPU columns are seconds used during the measured window; µs/req is server CPU per completed request.");
+             "CPU columns are seconds used during the measured window; µs/req is server CPU per completed request. " +
+             (settings.Smoke ? "" : $"Rows of Workflows.Server go on warming up after the warm-up until the server's JIT takes at most 5 % of its CPU over 4 s " +
+              $"(at most {Settings.MaxSettleWarmup:0} s in all; \"warm-up s\" and \"JIT %\", its share of the server's CPU in the window, say how it went): " +
+              "tiered compilation goes on for a minute under load, and a window taken earlier charges that one-time cost to every request. " +
+              "The echoes have no JIT counter to read and keep the fixed warm-up; they compile far less code."));
         Line();
-        Line("| scenario | conc | req/s | × | p50 ms | × | p99 ms | × | server CPU s | load CPU s | server µs/req | × | server peak RSS MiB |");
-        Line("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        Line("| scenario | conc | req/s | × | p50 ms | × | p99 ms | × | server CPU s | load CPU s | server µs/req | × | server peak RSS MiB | warm-up s | JIT % |");
+        Line("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var r in rows)
         {
             var b = Baseline(rows, r);
             Line($"| {r.Scenario}{(r.Errors > 0 ? $" ({r.Errors} errors)" : "")} | {r.Concurrency} | {r.Rps:0} | {X(r.Rps, b?.Rps)} | {Ms(r.P50Us)} | {X(r.P50Us, b?.P50Us)} | " +
-                 $"{Ms(r.P99Us)} | {X(r.P99Us, b?.P99Us)} | {r.ServerCpuS:0.00} | {r.LoadCpuS:0.00} | {r.ServerUsPerRequest:0} | {X(r.ServerUsPerRequest, b?.ServerUsPerRequest)} | {r.ServerPeakRssMiB:0} |");
+                 $"{Ms(r.P99Us)} | {X(r.P99Us, b?.P99Us)} | {r.ServerCpuS:0.00} | {r.LoadCpuS:0.00} | {r.ServerUsPerRequest:0} | {X(r.ServerUsPerRequest, b?.ServerUsPerRequest)} | {r.ServerPeakRssMiB:0} | " +
+                 $"{r.WarmupS:0} | {(r.ServerJitS is { } jit && r.ServerCpuS > 0 ? (jit / r.ServerCpuS * 100).ToString("0.0", CultureInfo.InvariantCulture) : "")} |");
         }
 
         Line();
