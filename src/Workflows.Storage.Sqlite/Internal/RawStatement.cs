@@ -21,6 +21,11 @@ internal sealed class RawStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly Dictionary<string, int> _indexes = new(StringComparer.Ordinal);
+    // The parameters' names by index (0 unused, as SQLite counts from 1), interned so a caller's literal is the same
+    // reference, and the index bound last: callers set the parameters in the SQL's order, so the next name is almost
+    // always the one after the last and the dictionary is only the fallback (it was 2.5 % of a sync Run's CPU).
+    private readonly string[] _names;
+    private int _last;
 
     public RawStatement(SqliteConnection connection, string sql)
     {
@@ -28,9 +33,12 @@ internal sealed class RawStatement : IDisposable
         var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
         SqliteException.ThrowExceptionForRC(rc, _db);
         var count = raw.sqlite3_bind_parameter_count(_statement);
+        _names = new string[count + 1];
+        _names[0] = "";
         for (var i = 1; i <= count; i++)
         {
-            _indexes[raw.sqlite3_bind_parameter_name(_statement, i).utf8_to_string()] = i;
+            _names[i] = string.Intern(raw.sqlite3_bind_parameter_name(_statement, i).utf8_to_string());
+            _indexes[_names[i]] = i;
         }
     }
 
@@ -121,17 +129,32 @@ internal sealed class RawStatement : IDisposable
     /// <summary>Every parameter back to NULL, as <see cref="CachedConnection.Command"/> does for its commands.</summary>
     public RawStatement Start()
     {
+        _last = 0;
         raw.sqlite3_clear_bindings(_statement);
         return this;
     }
 
     public void Dispose() => _statement.Dispose();
 
-    private int Index(string name) =>
-        _indexes.TryGetValue(name, out var index) ? index : throw new ArgumentException($"The statement has no parameter {name}.", nameof(name));
+    private int Index(string name)
+    {
+        var next = _last + 1;
+        if (next < _names.Length && string.Equals(_names[next], name, StringComparison.Ordinal))
+        {
+            return _last = next;
+        }
+
+        return _last = _indexes.TryGetValue(name, out var index)
+            ? index
+            : throw new ArgumentException($"The statement has no parameter {name}.", nameof(name));
+    }
 
     // Ends the run (releases what the statement holds); the bindings stay until the next Start.
-    private void Clear() => raw.sqlite3_reset(_statement);
+    private void Clear()
+    {
+        _last = 0;
+        raw.sqlite3_reset(_statement);
+    }
 
     private void Check(int rc)
     {
