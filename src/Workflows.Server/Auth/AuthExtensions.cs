@@ -93,8 +93,10 @@ internal static class AuthExtensions
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .PostConfigure<ServiceSecrets>((jwt, secrets) => jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(secrets.SigningKey));
 
+        // No scheme on the policy: UseAuthentication has already run the default (bearer) scheme and set the user, and a
+        // policy naming a scheme makes the policy evaluator authenticate again and merge a new principal on every call.
         services.AddAuthorization(authorization =>
-            authorization.FallbackPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+            authorization.FallbackPolicy = new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .RequireClaim(TokenClaims.Organization)
                 .Build());
