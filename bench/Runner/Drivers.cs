@@ -139,6 +139,8 @@ internal static partial class Drivers
             Samples = r["samples"]!.GetValue<long>(),
             P50Us = Number(r["p50_us"]),
             P99Us = Number(r["p99_us"]),
+            ConnectSamples = r["connect_samples"]!.GetValue<long>(),
+            ConnectP99Us = Number(r["connect_p99_us"]),
             Completed = r["completed"]!.GetValue<long>(),
             Errors = r["errors"]!.GetValue<long>(),
             FirstError = r["first_error"]?.GetValue<string>(),

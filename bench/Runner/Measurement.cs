@@ -42,6 +42,9 @@ internal sealed record FanOut
     public long Samples { get; init; }
     public double P50Us { get; init; }
     public double P99Us { get; init; }
+    /// <summary>Deliveries of events written while streams were still connecting, and their p99 (the connect storm).</summary>
+    public long ConnectSamples { get; init; }
+    public double ConnectP99Us { get; init; }
     public long Completed { get; init; }
     public long Errors { get; init; }
     public string? FirstError { get; init; }

@@ -62,12 +62,12 @@ internal static class Report
         if (fanOut is { } f)
         {
             Line($"{f.Watchers:N0} WatchJob streams ({f.Jobs} running jobs × {f.Watchers / Math.Max(1, f.Jobs)} watchers, 20 channels, server allows 1,000 streams per connection). " +
-                 "Latency is the arrival time at the watcher minus the event's `time` (set when the server wrote it, before its commit), for every stream and every event written after that stream's first message arrived (replayed stored events do not count). \"connect s\" is the time until all streams had their first message; CPU and \"RSS with watchers\" are taken from then to the end.");
+                 "Latency is the arrival time at the watcher minus the event's `time` (set when the server wrote it, before its commit), for every stream and every event written once all streams had their first message (replayed stored events do not count). \"connect s\" is the time until all streams had their first message; events written before then (while streams still connect, each replaying its job's stored events) are the last two columns, the connect storm, not the fan-out. CPU and \"RSS with watchers\" are taken from then to the end.");
             Line();
-            Line("| watchers | connect s | deliveries | p50 ms | p99 ms | server CPU s | load CPU s | server RSS with watchers MiB | server peak RSS MiB | server threads | streams completed |");
-            Line("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            Line("| watchers | connect s | deliveries | p50 ms | p99 ms | server CPU s | load CPU s | server RSS with watchers MiB | server peak RSS MiB | server threads | streams completed | deliveries while connecting | their p99 ms |");
+            Line("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             Line($"| {f.Watchers:N0} | {f.ConnectS:0.00}{(f.AllConnected ? "" : " (not all)")} | {f.Samples:N0} | {Ms(f.P50Us)} | {Ms(f.P99Us)} | {f.ServerCpuS:0.00} | {f.LoadCpuS:0.00} | " +
-                 $"{f.RssWithWatchersMiB:0} | {f.PeakRssMiB:0} | {f.Threads} | {f.Completed:N0} |");
+                 $"{f.RssWithWatchersMiB:0} | {f.PeakRssMiB:0} | {f.Threads} | {f.Completed:N0} | {f.ConnectSamples:N0} | {Ms(f.ConnectP99Us)} |");
         }
         else
         {
