@@ -32,7 +32,8 @@ internal sealed partial class WorkflowApi
                     responseStream.WriteOptions = i < batch.Count - 1 ? Buffered : null;
                 }
 
-                await responseStream.WriteAsync(WatchResponseCache.Get(batch[i]), context.CancellationToken);
+                // gRPC copies bytes encoded once per event; JSON needs the message's fields.
+                await responseStream.WriteAsync(WatchResponseCache.Get(batch[i], encoded: buffer), context.CancellationToken);
             }
         }
     }

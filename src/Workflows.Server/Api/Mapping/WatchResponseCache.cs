@@ -14,19 +14,32 @@ internal static class WatchResponseCache
     private const int Slots = 1024;
     private static readonly Entry?[] Entries = new Entry?[Slots];
 
-    public static WatchJobResponse Get(Engine.Jobs.JobEvent ev)
+    /// <summary>
+    /// The response for <paramref name="ev"/>; with <paramref name="encoded"/>, one already encoded to protobuf (for gRPC
+    /// streams: see <see cref="WatchJobResponse.Encoded"/>), so the event is also encoded once, not once per watcher.
+    /// </summary>
+    public static WatchJobResponse Get(Engine.Jobs.JobEvent ev, bool encoded)
     {
         var slot = HashCode.Combine(ev.JobId, ev.Sequence) & (Slots - 1);
         var entry = Volatile.Read(ref Entries[slot]);
-        if (entry is not null && entry.Sequence == ev.Sequence && entry.JobId == ev.JobId)
+        if (entry is null || entry.Sequence != ev.Sequence || entry.JobId != ev.JobId)
         {
-            return entry.Response;
+            entry = new Entry(ev.JobId, ev.Sequence, new WatchJobResponse { Event = JobMapper.ToProto(ev) });
+            Volatile.Write(ref Entries[slot], entry);
         }
 
-        var response = new WatchJobResponse { Event = JobMapper.ToProto(ev) };
-        Volatile.Write(ref Entries[slot], new Entry(ev.JobId, ev.Sequence, response));
-        return response;
+        // Two watchers may both encode a new event; either copy is the same bytes.
+        return encoded ? entry.Encoded ??= WatchJobResponse.Encoded(entry.Response) : entry.Response;
     }
 
-    private sealed record Entry(Guid JobId, long Sequence, WatchJobResponse Response);
+    private sealed class Entry(Guid jobId, long sequence, WatchJobResponse response)
+    {
+        public Guid JobId { get; } = jobId;
+
+        public long Sequence { get; } = sequence;
+
+        public WatchJobResponse Response { get; } = response;
+
+        public WatchJobResponse? Encoded { get; set; }
+    }
 }
