@@ -65,7 +65,7 @@ internal static class UnaryLoad
         await Task.Delay(warmup);
         // --settle-url: warm up further, until the server's JIT has settled (at most --max-warmup seconds in all).
         using var settle = options.String("settle-url", "") is { Length: > 0 } settleUrl
-            ? new JitSettle(settleUrl, TimeSpan.FromSeconds(options.Double("max-warmup", 120)), options.Double("max-jit-share", 0.05))
+            ? new JitSettle(settleUrl, options.Double("max-warmup", JitSettle.MaxWarmupSeconds), options.Double("max-jit-share", JitSettle.MaxShare))
             : null;
         var jit0 = 0.0;
         if (settle is not null)

@@ -14,13 +14,13 @@ internal static partial class Drivers
     {
         // settleJit: after the warm-up, go on warming until the (first) server's JIT has settled (bench/Shared/JitSettle.cs).
         string[] settle = settleJit
-            ? ["--settle-url", nodes[0].RestUrl + "/metrics", "--max-warmup", Invariant(Settings.MaxSettleWarmup)]
+            ? ["--settle-url", nodes[0].MetricsUrl]
             : [];
         var output = await RunAsync(ServerProcess.DotnetHost(),
             [settings.Dll("Load"), "unary", "--target", target, "--url", string.Join(',', nodes.Select(n => n.GrpcUrl)), "--token", token,
              "--concurrency", Invariant(concurrency), "--warmup", Invariant(settings.Warmup), "--seconds", Invariant(settings.Seconds),
              "--server-pid", string.Join(',', nodes.Select(n => Invariant(n.Pid))), .. settle],
-            LoadEnvironment, TimeSpan.FromSeconds((settleJit ? Settings.MaxSettleWarmup : settings.Warmup) + settings.Seconds + 120));
+            LoadEnvironment, TimeSpan.FromSeconds((settleJit ? JitSettle.MaxWarmupSeconds : settings.Warmup) + settings.Seconds + 120));
         var r = Result(output);
         return new Measurement
         {

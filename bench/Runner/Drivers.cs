@@ -42,7 +42,7 @@ internal static partial class Drivers
         }
 
         // settleJit: go on warming up in 4 s runs until the server's JIT has settled (bench/Shared/JitSettle.cs).
-        using var settle = settleJit ? new JitSettle(server.RestUrl + "/metrics", TimeSpan.FromSeconds(Settings.MaxSettleWarmup), 0.05) : null;
+        using var settle = settleJit ? new JitSettle(server.MetricsUrl) : null;
         var jit0 = 0.0;
         if (settle is not null)
         {
@@ -125,7 +125,7 @@ internal static partial class Drivers
             // Rounds of a fifth of the fan-out until the server's JIT has settled (a perf profile of the first round's
             // server showed the JIT at 19 % of its samples): the fan-out is measured on compiled code, as the rows are.
             var since = Stopwatch.StartNew();
-            using var settle = new JitSettle(server.RestUrl + "/metrics", TimeSpan.FromSeconds(Settings.MaxSettleWarmup), 0.05);
+            using var settle = new JitSettle(server.MetricsUrl);
             await settle.WaitAsync(
                 async () => Result(await RunAsync(ServerProcess.DotnetHost(), WatchArgs(settings, server, token, Math.Max(1, settings.WatchJobs / 5), "2s"),
                     LoadEnvironment, TimeSpan.FromSeconds(180))),

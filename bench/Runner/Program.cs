@@ -36,11 +36,7 @@ IDictionary<string, string> RealEnvironment(string dataDir, bool watch)
 
     // BENCH_SERVER_X=v in the harness's environment sets X=v on every Workflows.Server it starts (and on nothing else),
     // to try a runtime or server setting without a rebuild (e.g. BENCH_SERVER_DOTNET_gcServer=0).
-    foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                 .Select(e => ((string)e.Key, (string?)e.Value)).Where(e => e.Item1.StartsWith("BENCH_SERVER_", StringComparison.Ordinal)))
-    {
-        env[name["BENCH_SERVER_".Length..]] = value ?? "";
-    }
+    ServerProcess.AddPrefixed(env, "BENCH_SERVER_");
 
     return env;
 }

@@ -1,3 +1,4 @@
+using Bench.Shared;
 using System.Globalization;
 using System.Text;
 
@@ -31,8 +32,8 @@ internal static class Report
         Line();
         Line("Ratios (×) divide by the same figure of the baseline at the same concurrency: bare gRPC echo for gRPC rows, bare REST echo for REST rows. " +
              "CPU columns are seconds used during the measured window; µs/req is server CPU per completed request. " +
-             (settings.Smoke ? "" : $"Rows of Workflows.Server go on warming up after the warm-up until the server's JIT takes at most 5 % of its CPU over 4 s " +
-              $"(at most {Settings.MaxSettleWarmup:0} s in all; \"warm-up s\" and \"JIT %\", its share of the server's CPU in the window, say how it went): " +
+             (settings.Smoke ? "" : $"Rows of Workflows.Server go on warming up after the warm-up until the server's JIT takes at most {JitSettle.MaxShare * 100:0} % of its CPU over 4 s " +
+              $"(at most {JitSettle.MaxWarmupSeconds:0} s in all; \"warm-up s\" and \"JIT %\", its share of the server's CPU in the window, say how it went): " +
               "tiered compilation goes on for a minute under load, and a window taken earlier charges that one-time cost to every request. " +
               "The echoes have no JIT counter to read and keep the fixed warm-up; they compile far less code."));
         Line();

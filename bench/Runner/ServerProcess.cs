@@ -28,6 +28,22 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string RestUrl { get; }
 
+    /// <summary>The server's Prometheus scrape.</summary>
+    public string MetricsUrl => RestUrl + "/metrics";
+
+    /// <summary>
+    /// Copies each <c>PREFIX</c>X=v of the harness's environment into <paramref name="env"/> as X=v, to try a setting on
+    /// the servers the harness starts without a rebuild.
+    /// </summary>
+    public static void AddPrefixed(IDictionary<string, string> env, string prefix)
+    {
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, (string?)e.Value)).Where(e => e.Item1.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            env[name[prefix.Length..]] = value ?? "";
+        }
+    }
+
     public string GrpcUrl { get; }
 
     /// <summary>Resident memory one second after the server first answered, before any load.</summary>

@@ -7,9 +7,6 @@ internal sealed record Settings
 {
     public double Seconds { get; init; } = 5;
     public double Warmup { get; init; } = 10;
-
-    /// <summary>The longest warm-up of a row that waits for the server's JIT to settle (bench/Shared/JitSettle.cs).</summary>
-    public const double MaxSettleWarmup = 120;
     public int Runs { get; init; } = 1;
     public int[] Concurrency { get; init; } = [16, 64, 256];
     public int WatchJobs { get; init; } = 100;

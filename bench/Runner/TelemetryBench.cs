@@ -1,3 +1,4 @@
+using Bench.Shared;
 using System.Globalization;
 using System.Text;
 
@@ -46,11 +47,7 @@ internal static class TelemetryBench
                             env["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
                             // BENCH_EXPORT_X=v in the harness's environment sets X=v on the exporting server, to try
                             // other exporter settings (e.g. BENCH_EXPORT_OTEL_BSP_MAX_EXPORT_BATCH_SIZE=4096).
-                            foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                                         .Select(e => ((string)e.Key, (string?)e.Value)).Where(e => e.Item1.StartsWith("BENCH_EXPORT_", StringComparison.Ordinal)))
-                            {
-                                env[name["BENCH_EXPORT_".Length..]] = value ?? "";
-                            }
+                            ServerProcess.AddPrefixed(env, "BENCH_EXPORT_");
                         }
 
                         return env;
@@ -106,7 +103,7 @@ internal static class TelemetryBench
         Line($"Sync `Run` of `bench/main` over gRPC at c={concurrency}, a fresh server per row; export off (the default: spans and metrics " +
              "collected, nothing sent) and on (`OTEL_EXPORTER_OTLP_ENDPOINT` to a loopback OTLP/HTTP sink in the harness, batch queue large " +
              $"enough to export every span). {off.Count} pair(s), alternating which runs first; the median row of each side. " +
-             $"Each row warms up until the server's JIT takes at most 5 % of its CPU over 4 s (at most {Settings.MaxSettleWarmup:0} s): " +
+             $"Each row warms up until the server's JIT takes at most {JitSettle.MaxShare * 100:0} % of its CPU over 4 s (at most {JitSettle.MaxWarmupSeconds:0} s): " +
              "tiered compilation goes on for a minute under this load, and export adds code to compile, so a window taken earlier " +
              "charges that one-time cost to every request.");
         Line("");

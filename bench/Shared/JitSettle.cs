@@ -10,8 +10,15 @@ namespace Bench.Shared;
 /// compiling 12-22 s after its start, 0.1 s at 40 s and 0.05-0.08 s at 90 s. A window taken while it compiles charges that
 /// one-time cost to every request, and more of it to a variant with more code (telemetry export on against off).
 /// </summary>
-internal sealed class JitSettle(string metricsUrl, TimeSpan maxWarmup, double maxShare) : IDisposable
+internal sealed class JitSettle(string metricsUrl, double maxWarmupSeconds = JitSettle.MaxWarmupSeconds, double maxShare = JitSettle.MaxShare)
+    : IDisposable
 {
+    /// <summary>Settled: the JIT took at most this share of the server's CPU over a slice.</summary>
+    public const double MaxShare = 0.05;
+
+    /// <summary>The longest warm-up in all, settled or not.</summary>
+    public const double MaxWarmupSeconds = 120;
+
     private const string Counter = "dotnet_jit_compilation_time_seconds_total";
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -33,7 +40,7 @@ internal sealed class JitSettle(string metricsUrl, TimeSpan maxWarmup, double ma
             var cpu1 = serverPids.Sum(ProcStats.CpuSeconds);
             ShareAtStart = cpu1 > cpu0 ? (jit1 - jit0) / (cpu1 - cpu0) : 0;
         }
-        while (ShareAtStart > maxShare && since.Elapsed < maxWarmup);
+        while (ShareAtStart > maxShare && since.Elapsed.TotalSeconds < maxWarmupSeconds);
     }
 
     /// <summary>The server's JIT seconds so far.</summary>
