@@ -30,15 +30,9 @@ public sealed class DatabaseFileStore(IFileChunkStore chunks, IOptions<FileStore
             var mimeType = await MimeSniffer.DetectAsync(
                 head, size, () => new ChunkedReadStream(chunks, contentId, ChunkSize, size), cancellationToken);
 
-            var file = new StoredFile(
-                fid,
-                organizationId,
-                FileNames.Clean(fileName, fid, mimeType),
-                size,
-                mimeType,
-                FileTypes.FromMimeType(mimeType),
-                time.GetUtcNow());
-            var stored = await chunks.CommitFileAsync(contentId, ChunkSize, file, time.GetUtcNow(), cancellationToken);
+            var now = time.GetUtcNow();
+            var file = StoredFiles.Describe(fid, organizationId, fileName, size, mimeType, now);
+            var stored = await chunks.CommitFileAsync(contentId, ChunkSize, file, now, cancellationToken);
             committed = true;
             return stored;
         }

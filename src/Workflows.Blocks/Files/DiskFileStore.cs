@@ -41,15 +41,7 @@ public sealed class DiskFileStore(IOptions<FileStoreOptions> options, TimeProvid
                 _ = Touch(BlobPath(fid));
             }
 
-            var file = new StoredFile(
-                fid,
-                organizationId,
-                FileNames.Clean(fileName, fid, mimeType),
-                size,
-                mimeType,
-                FileTypes.FromMimeType(mimeType),
-                time.GetUtcNow());
-            return await WriteMetadataAsync(file, cancellationToken);
+            return await WriteMetadataAsync(StoredFiles.Describe(fid, organizationId, fileName, size, mimeType, time.GetUtcNow()), cancellationToken);
         }
         finally
         {
