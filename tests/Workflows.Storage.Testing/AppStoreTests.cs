@@ -135,14 +135,6 @@ public abstract class AppStoreTests : IAsyncLifetime
     {
         var store = _store;
         _store = null;
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
+        await Owned.DisposeAsync(store);
     }
 }

@@ -41,15 +41,7 @@ public abstract class FileStoreTests : IAsyncLifetime
     {
         foreach (var owned in _opened.Distinct())
         {
-            switch (owned)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await Owned.DisposeAsync(owned);
         }
     }
 

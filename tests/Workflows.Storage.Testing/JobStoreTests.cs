@@ -47,14 +47,6 @@ public abstract partial class JobStoreTests : IAsyncLifetime
     {
         var store = _store;
         _store = null;
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
+        await Owned.DisposeAsync(store);
     }
 }

@@ -22,18 +22,7 @@ public abstract class ScheduleStoreTests : IAsyncLifetime
     public async Task InitializeAsync() => _store = await CreateStoreAsync();
 
     /// <inheritdoc />
-    public virtual async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    public virtual async Task DisposeAsync() => await Owned.DisposeAsync(_store);
 
     /// <summary>A schedule with every field set away from its default.</summary>
     public static ScheduleRecord Schedule(string organizationId = "org-a", string id = "nightly") => new()

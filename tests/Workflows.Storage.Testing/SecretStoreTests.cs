@@ -31,15 +31,7 @@ public abstract class SecretStoreTests : IAsyncLifetime
     {
         foreach (var store in _opened.Distinct())
         {
-            switch (store)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await Owned.DisposeAsync(store);
         }
 
         if (Directory.Exists(_dataDir))

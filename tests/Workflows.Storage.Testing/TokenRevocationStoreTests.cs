@@ -20,18 +20,7 @@ public abstract class TokenRevocationStoreTests : IAsyncLifetime
     public async Task InitializeAsync() => _store = await CreateStoreAsync();
 
     /// <inheritdoc />
-    public virtual async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    public virtual async Task DisposeAsync() => await Owned.DisposeAsync(_store);
 
     private static TokenRevocation Revocation(string tokenId, DateTimeOffset? expiresAt, string org = "org-a") =>
         new(org, tokenId, T0, "admin-token", expiresAt);
