@@ -92,5 +92,11 @@ internal sealed record Settings
 
     public bool Includes(string name) => Only.Length == 0 || Only.Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase));
 
-    public string Dll(string project) => Path.Combine(Artifacts, "bin", project, "release", project + ".dll");
+    /// <summary>The Release build of <paramref name="project"/>, once its folder is known to hold no unoptimised assembly.</summary>
+    public string Dll(string project)
+    {
+        var dll = Path.Combine(Artifacts, "bin", project, "release", project + ".dll");
+        OptimisedBuild.Check(Path.GetDirectoryName(dll)!);
+        return dll;
+    }
 }
