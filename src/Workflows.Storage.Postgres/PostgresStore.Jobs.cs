@@ -104,7 +104,7 @@ public sealed partial class PostgresStore
         return await ReadAsync<IReadOnlyList<JobEvent>>(
             Sql.SelectEvents,
             parameters => parameters.Uuid("job_id", jobId).BigInt("after", afterSequence).Int("limit", limit),
-            static async (reader, ct) => await Rows.ReadAllAsync(reader, Map.ReadEvent, ct),
+            async (reader, ct) => await Map.ReadEventsAsync(reader, afterSequence, limit, ct),
             cancellationToken);
     }
 

@@ -112,6 +112,46 @@ public static class RowMapper<TColumns>
             Data = StoredJson.ParseObjectOrNull(GetNullableString(reader, 10)),
         };
 
+    /// <summary>
+    /// The events after <paramref name="after"/>, at most <paramref name="limit"/>, of rows selected with
+    /// <see cref="StoreSql.EventRowColumns"/> in sequence order.
+    /// </summary>
+    public static List<JobEvent> ReadEvents(DbDataReader reader, long after, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var events = new List<JobEvent>();
+        while (events.Count < limit && reader.Read())
+        {
+            AddEvents(reader, after, limit, events);
+        }
+        return events;
+    }
+
+    /// <inheritdoc cref="ReadEvents"/>
+    public static async Task<List<JobEvent>> ReadEventsAsync(DbDataReader reader, long after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var events = new List<JobEvent>();
+        while (events.Count < limit && await reader.ReadAsync(cancellationToken))
+        {
+            AddEvents(reader, after, limit, events);
+        }
+        return events;
+    }
+
+    private static void AddEvents(DbDataReader reader, long after, int limit, List<JobEvent> events)
+    {
+        var first = ReadEvent(reader);
+        if (first.Sequence > after)
+        {
+            events.Add(first);
+        }
+        if (!reader.IsDBNull(11))
+        {
+            EventBatch.ReadLater(first.JobId, reader.GetString(11), after, limit, events);
+        }
+    }
+
     /// <summary>Reads a row selected with <see cref="StoreSql.PostColumns"/>.</summary>
     public static JobPost ReadPost(DbDataReader reader) =>
         new(reader.GetString(0), GetNullableString(reader, 1), reader.GetString(2), reader.GetString(3), TColumns.GetTime(reader, 4));

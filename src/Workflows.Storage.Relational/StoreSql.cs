@@ -21,8 +21,14 @@ public sealed class StoreSql
     /// <summary>The job_signals columns, in the order <see cref="RowMapper{TColumns}.ReadSignal"/> reads them.</summary>
     public const string SignalColumns = "id, job_id, name, payload, idempotency_key, created_at, consumed";
 
-    /// <summary>The job_events columns, in the order <see cref="RowMapper{TColumns}.ReadEvent"/> reads them.</summary>
+    /// <summary>The job_events columns of one event, in the order <see cref="RowMapper{TColumns}.ReadEvent"/> reads them.</summary>
     public const string EventColumns = "job_id, seq, type, time, block_id, block_type, text, duration_ticks, output, error, data";
+
+    /// <summary>
+    /// The job_events columns of a row, in the order <see cref="RowMapper{TColumns}.ReadEvents"/> reads them: one event and
+    /// the later events of its commit (<see cref="EventBatch"/>).
+    /// </summary>
+    public const string EventRowColumns = EventColumns + ", more";
 
     /// <summary>The posts columns, in the order <see cref="RowMapper{TColumns}.ReadPost"/> reads them.</summary>
     public const string PostColumns = "id, block_id, role, content, time";
@@ -69,8 +75,10 @@ public sealed class StoreSql
             $"ORDER BY created_at DESC, id DESC LIMIT {P("limit")}";
         ListUnfinished = $"SELECT {JobColumns} FROM jobs WHERE state IN (1, 2) ORDER BY created_at, id";
 
+        // A row holds a commit's events from its seq on (EventBatch), so the rows wanted start at the one holding after + 1.
         SelectEvents =
-            $"SELECT {EventColumns} FROM job_events WHERE job_id = {P("job_id")} AND seq > {P("after")} ORDER BY seq LIMIT {P("limit")}";
+            $"SELECT {EventRowColumns} FROM job_events WHERE job_id = {P("job_id")} AND seq >= COALESCE((SELECT MAX(seq) FROM job_events " +
+            $"WHERE job_id = {P("job_id")} AND seq <= {P("after")} + 1), 0) ORDER BY seq LIMIT {P("limit")}";
         SelectOutputs = $"SELECT block_id, output FROM block_outputs WHERE job_id = {P("job_id")}";
         SelectPosts = $"SELECT {PostColumns} FROM posts WHERE job_id = {P("job_id")} ORDER BY idx";
 

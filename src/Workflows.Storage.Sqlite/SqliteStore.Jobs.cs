@@ -16,7 +16,7 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(events);
         WriteValidation.ValidateNewJob(job, events);
-        return WriteAsync(PreparedJob.From(job, events), JobWrites.CreateJob, cancellationToken);
+        return WriteAsync(PreparedJob.From(job, events, eventsInOneRow: true), JobWrites.CreateJob, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -24,13 +24,19 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         WriteValidation.ValidateCommit(commit);
+        if (commit.Create is not { } create)
+        {
+            return WriteAsync(PreparedCommit.From(commit, eventsInOneRow: true), JobWrites.Commit, cancellationToken);
+        }
+
+        // A job stored with its first commit: its first events and the commit's go in one row, written with the job.
         var prepared = PreparedCommit.From(commit);
-        return commit.Create is { } create
-            ? WriteAsync(
-                (Job: PreparedJob.From(create.Job, create.Events), Commit: prepared),
-                static (connection, state) => JobWrites.CreateJob(connection, state.Job) && JobWrites.Commit(connection, state.Commit),
-                cancellationToken)
-            : WriteAsync(prepared, JobWrites.Commit, cancellationToken);
+        var job = PreparedJob.From(create.Job, create.Events);
+        PreparedEvent[] events = [.. job.Events, .. prepared.Events];
+        return WriteAsync(
+            (Job: job with { Events = events, LaterEvents = EventBatch.WriteLater(events) }, Commit: prepared with { EventsInJobRow = true }),
+            static (connection, state) => JobWrites.CreateJob(connection, state.Job) && JobWrites.Commit(connection, state.Commit),
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -84,9 +90,12 @@ public sealed partial class SqliteStore
             static (connection, request) =>
             {
                 var (id, after, limit) = request;
-                return limit <= 0
-                    ? []
-                    : connection.Command(Sql.SelectEvents).Set("$job_id", id).Set("$after", after).Set("$limit", limit).ReadAll(Map.ReadEvent);
+                if (limit <= 0)
+                {
+                    return [];
+                }
+                using var reader = connection.Command(Sql.SelectEvents).Set("$job_id", id).Set("$after", after).Set("$limit", limit).ExecuteReader();
+                return Map.ReadEvents(reader, after, limit);
             },
             cancellationToken);
 

@@ -232,6 +232,32 @@ public abstract partial class JobStoreTests
     }
 
     [Fact]
+    public async Task GetEvents_SlicesCutThroughCommits()
+    {
+        // A store may keep a commit's events together (SQLite: one row per commit); any slice still reads back exactly.
+        var job = StoreTestData.Job() with { LeaseOwner = "node-a", LeaseExpiresAt = StoreTestData.T0.AddMinutes(1) };
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 1, count: 3) with
+        {
+            Create = new NewJob(job, [StoreTestData.QueuedEvent(job)]),
+            LeaseOwner = "node-a",
+        }, Ct);
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 4, count: 1), Ct);
+        await Store.CommitAsync(StoreTestData.LogCommit(job.Id, 5, count: 4), Ct);
+
+        var all = await Store.GetEventsAsync(job.Id, 0, 100, Ct);
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), all.Select(e => e.Sequence));
+        Assert.Equal(["line 2", "line 3", "line 4", "line 5"], all.Skip(1).Take(4).Select(e => e.Text));
+        for (var after = 0; after <= 9; after++)
+        {
+            for (var limit = 1; limit <= 10; limit++)
+            {
+                var slice = await Store.GetEventsAsync(job.Id, after, limit, Ct);
+                StoreAssert.EventsEqual(all.Skip(after).Take(limit).ToList(), slice);
+            }
+        }
+    }
+
+    [Fact]
     public async Task GetLastSequences_ExistingJobsOnly()
     {
         var a = await CreateJobAsync(StoreTestData.Job());

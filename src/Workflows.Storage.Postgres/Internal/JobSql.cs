@@ -8,6 +8,7 @@ internal static class JobSql
 {
     private const string JobColumns = StoreSql.JobColumns;
 
+    // One row per event: the unnest insert is one statement already (EventBatch's "more" stays NULL).
     private const string EventColumns = StoreSql.EventColumns;
 
     /// <summary>

@@ -286,6 +286,12 @@ internal static class Schema
         CREATE INDEX files_stored ON files (stored_at);
         CREATE INDEX files_fid ON files (fid);
         """,
+
+        // 16: a job_events row may hold its commit's later events too (EventBatch). This store still writes one row per
+        // event, but reads rows written either way.
+        """
+        ALTER TABLE job_events ADD COLUMN IF NOT EXISTS more text;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

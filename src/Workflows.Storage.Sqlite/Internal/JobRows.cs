@@ -40,7 +40,7 @@ internal static class JobRows
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>
-    public static void BindEvent(RawStatement command, string jobId, PreparedEvent prepared)
+    public static void BindEvent(RawStatement command, string jobId, PreparedEvent prepared, string? more)
     {
         var e = prepared.Event;
         command
@@ -54,6 +54,7 @@ internal static class JobRows
             .Set("$duration_ticks", e.Duration?.Ticks)
             .Set("$output", prepared.Output)
             .Set("$error", e.Error)
-            .Set("$data", prepared.Data);
+            .Set("$data", prepared.Data)
+            .Set("$more", more);
     }
 }

@@ -119,8 +119,8 @@ internal static class JobSql
     public const string DeleteDeadNodes = "DELETE FROM nodes WHERE alive_until <= $before";
 
     public const string InsertEvent =
-        "INSERT INTO job_events (" + StoreSql.EventColumns + ") VALUES ($job_id, $seq, $type, $time, $block_id, $block_type, $text, " +
-        "$duration_ticks, $output, $error, $data)";
+        "INSERT INTO job_events (" + StoreSql.EventRowColumns + ") VALUES ($job_id, $seq, $type, $time, $block_id, $block_type, $text, " +
+        "$duration_ticks, $output, $error, $data, $more)";
 
     public const string UpsertOutput =
         "INSERT INTO block_outputs (job_id, block_id, output) VALUES ($job_id, $block_id, $output) " +

@@ -39,7 +39,7 @@ internal static class JobWrites
             throw StoreErrors.DuplicateJob(prepared.Job, exception);
         }
 
-        InsertEvents(connection, id, prepared.Events);
+        InsertEvents(connection, id, prepared.Events, prepared.LaterEvents);
         return true;
     }
 
@@ -73,7 +73,10 @@ internal static class JobWrites
             throw StoreErrors.CommitRejected(commit, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), (JobState)reader.GetInt32(2));
         }
 
-        InsertEvents(connection, jobId, prepared.Events);
+        if (!prepared.EventsInJobRow)
+        {
+            InsertEvents(connection, jobId, prepared.Events, prepared.LaterEvents);
+        }
 
         if (commit.Wait is { Signals.Count: > 0 } wait)
         {
@@ -127,17 +130,19 @@ internal static class JobWrites
     {
         var insert = connection.Statement(JobSql.InsertEvent);
         JobRows.BindEvent(insert, jobId, new PreparedEvent(
-            new JobEvent(JobIds.Parse(jobId), sequence, JobEventTypes.JobResumed, UnixTime.FromMilliseconds(time)), null, null));
+            new JobEvent(JobIds.Parse(jobId), sequence, JobEventTypes.JobResumed, UnixTime.FromMilliseconds(time)), null, null), null);
         insert.ExecuteNonQuery();
     }
 
-    private static void InsertEvents(CachedConnection connection, string jobId, PreparedEvent[] events)
+    /// <summary>A commit's events as one row (<see cref="EventBatch"/>): the first one, and the later ones in <paramref name="later"/>.</summary>
+    private static void InsertEvents(CachedConnection connection, string jobId, PreparedEvent[] events, string? later)
     {
-        foreach (var e in events)
+        if (events.Length == 0)
         {
-            var insert = connection.Statement(JobSql.InsertEvent);
-            JobRows.BindEvent(insert, jobId, e);
-            insert.ExecuteNonQuery();
+            return;
         }
+        var insert = connection.Statement(JobSql.InsertEvent);
+        JobRows.BindEvent(insert, jobId, events[0], later);
+        insert.ExecuteNonQuery();
     }
 }

@@ -288,6 +288,12 @@ internal static class Schema
         CREATE INDEX files_stored ON files (stored_at);
         CREATE INDEX files_fid ON files (fid);
         """,
+
+        // 16: a commit's events in one row: the first in the columns, the later ones as JSON in "more" (EventBatch).
+        // Rows written before hold one event each, which is what a row without "more" is.
+        """
+        ALTER TABLE job_events ADD COLUMN more TEXT;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
