@@ -32,24 +32,28 @@ fi
 echo "compare: building this checkout (Release)" >&2
 dotnet build bench/Bench.slnx -c Release --artifacts-path bench/.artifacts -nologo -v quiet -clp:ErrorsOnly
 
-# One run of the scenario against one build; prints its req/s (the table's third column).
+# One run of the scenario against one build; prints its req/s and server µs per request (the table's third and
+# eleventh columns). CPU per request varies less than the rate on a shared machine: both are compared.
 rate() {
   dotnet bench/.artifacts/bin/Runner/release/Runner.dll --artifacts "$1" --only "$only" --concurrency "$concurrency" \
     --seconds "$seconds" --runs 1 --out "$(mktemp -d)" 2>/dev/null |
-    awk -F'|' -v name="$only" 'index($2, name) && $3+0 > 0 { gsub(/ /, "", $4); print $4; exit }'
+    awk -F'|' -v name="$only" 'index($2, name) && $3+0 > 0 { gsub(/ /, "", $4); gsub(/ /, "", $12); print $4, $12; exit }'
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -a old new
+declare -a old new old_us new_us
 for i in $(seq "$pairs"); do
-  old+=("$(rate "$before/.artifacts")")
-  new+=("$(rate bench/.artifacts)")
-  echo "compare: pair $i: $sha ${old[-1]} req/s, this ${new[-1]} req/s" >&2
+  read -r r u <<< "$(rate "$before/.artifacts")"; old+=("$r"); old_us+=("$u")
+  read -r r u <<< "$(rate bench/.artifacts)"; new+=("$r"); new_us+=("$u")
+  echo "compare: pair $i: $sha ${old[-1]} req/s ${old_us[-1]} µs/req, this ${new[-1]} req/s ${new_us[-1]} µs/req" >&2
 done
 m_old=$(printf '%s\n' "${old[@]}" | median)
 m_new=$(printf '%s\n' "${new[@]}" | median)
+u_old=$(printf '%s\n' "${old_us[@]}" | median)
+u_new=$(printf '%s\n' "${new_us[@]}" | median)
 echo "$only, c=$concurrency, ${seconds} s windows, $pairs pairs"
-echo "  $sha: ${old[*]} -> median $m_old req/s"
-echo "  this:    ${new[*]} -> median $m_new req/s"
-awk -v a="$m_old" -v b="$m_new" 'BEGIN { printf "  ratio this/%s: %.3f\n", "before", b / a }'
+echo "  $sha: ${old[*]} -> median $m_old req/s; server ${old_us[*]} -> median $u_old µs/req"
+echo "  this:    ${new[*]} -> median $m_new req/s; server ${new_us[*]} -> median $u_new µs/req"
+awk -v a="$m_old" -v b="$m_new" -v c="$u_old" -v d="$u_new" \
+  'BEGIN { printf "  ratio this/before: %.3f req/s, %.3f server CPU per request\n", b / a, d / c }'

@@ -48,6 +48,37 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Initialize_Version15WithAnEventPerRow_KeepsThemReadableBesideCommitRows()
+    {
+        // Version 15 kept one event per WITHOUT ROWID row; 16 rebuilds the table, where a row may hold a commit's events.
+        var job = StoreTestData.Job();
+        Directory.CreateDirectory(Path.GetDirectoryName(_database.FilePath)!);
+        foreach (var step in Schema.Steps.Take(15))
+        {
+            Execute(step);
+        }
+        Execute("PRAGMA user_version = 15");
+        Execute(
+            "INSERT INTO jobs (id, org, app_id, workflow, workflow_title, state, variables, created_at, last_sequence, created_by, dialect) " +
+            $"VALUES ('{job.Id}', '{job.OrganizationId}', 'app', 'main', 'Main', 2, '{{}}', 1, 2, 'test', 'native')");
+        Execute(
+            "INSERT INTO job_events (job_id, seq, type, time, text, output) VALUES " +
+            $"('{job.Id}', 1, 'job_queued', 1000, NULL, NULL), ('{job.Id}', 2, 'log', 2000, 'old ✓', '{{\"n\":1}}')");
+
+        await using var store = await _database.OpenAsync();
+        await store.CommitAsync(StoreTestData.LogCommit(job.Id, 2, count: 3), Ct);
+
+        var events = await store.GetEventsAsync(job.Id, 0, 100, Ct);
+        Assert.Equal([1L, 2, 3, 4, 5], events.Select(e => e.Sequence));
+        Assert.Equal("old ✓", events[1].Text);
+        Assert.Equal(1, events[1].Output?["n"]?.GetValue<int>());
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(2000), events[1].Time);
+        Assert.Equal(["line 3", "line 4", "line 5"], events.Skip(2).Select(e => e.Text));
+        Assert.Equal([2L, 3], (await store.GetEventsAsync(job.Id, 1, 2, Ct)).Select(e => e.Sequence));
+        Assert.Equal((long)Schema.CurrentVersion, Pragma("user_version"));
+    }
+
+    [Fact]
     public async Task Initialize_DatabaseFromNewerBuild_Refuses()
     {
         await (await _database.OpenAsync()).DisposeAsync();

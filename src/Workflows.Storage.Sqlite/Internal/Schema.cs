@@ -319,6 +319,9 @@ internal static class Schema
     /// <summary>The version a fully migrated database has.</summary>
     public static int CurrentVersion => Migrations.Length;
 
+    /// <summary>The SQL of each version in turn (version N is the first N), for tests that build an older database.</summary>
+    internal static IReadOnlyList<string> Steps => Migrations;
+
     /// <summary>Applies missing migrations, each in its own transaction together with its version bump.</summary>
     public static void Migrate(CachedConnection connection)
     {
