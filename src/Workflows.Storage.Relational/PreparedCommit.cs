@@ -17,17 +17,8 @@ public sealed record PreparedCommit(
     /// <summary>The job's sequence after the commit: its last event's, or the expected one when it has none.</summary>
     public long LastSequence => Events.Length == 0 ? Commit.ExpectedSequence : Events[^1].Event.Sequence;
 
-    /// <summary>Its events after the first as one text, for a store that writes them in one row (<see cref="EventBatch"/>).</summary>
-    public string? LaterEvents { get; init; }
-
-    /// <summary>Whether its events are written with its job's first events, in the job's first row.</summary>
-    public bool EventsInJobRow { get; init; }
-
-    /// <summary>
-    /// Serialises <paramref name="commit"/>, each JSON node once, and with <paramref name="eventsInOneRow"/> its
-    /// <see cref="LaterEvents"/>.
-    /// </summary>
-    public static PreparedCommit From(JobCommit commit, bool eventsInOneRow = false)
+    /// <summary>Serialises <paramref name="commit"/>, each JSON node once.</summary>
+    public static PreparedCommit From(JobCommit commit)
     {
         ArgumentNullException.ThrowIfNull(commit);
         var events = PreparedEvent.FromAll(commit.Events);
@@ -39,7 +30,7 @@ public sealed record PreparedCommit(
             outputs[i] = (commit.Outputs[i].BlockId, SerialisedWithEvent(output, events) ?? StoredJson.Write(output));
         }
         var result = SerialisedWithEvent(commit.Result, events) ?? StoredJson.WriteOrNull(commit.Result);
-        return new PreparedCommit(commit, events, outputs, result) { LaterEvents = eventsInOneRow ? EventBatch.WriteLater(events) : null };
+        return new PreparedCommit(commit, events, outputs, result);
     }
 
     // The runner hands a block's output to its block_completed event and its checkpoint, and a job's result to its terminal

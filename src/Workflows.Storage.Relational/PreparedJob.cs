@@ -11,20 +11,10 @@ namespace Workflows.Storage.Relational;
 /// <param name="Events">Its first events.</param>
 public sealed record PreparedJob(JobRecord Job, string Variables, string? Result, PreparedEvent[] Events)
 {
-    /// <inheritdoc cref="PreparedCommit.LaterEvents"/>
-    public string? LaterEvents { get; init; }
-
-    /// <summary>
-    /// Serialises <paramref name="job"/> and <paramref name="events"/>, and with <paramref name="eventsInOneRow"/> its
-    /// <see cref="LaterEvents"/>.
-    /// </summary>
-    public static PreparedJob From(JobRecord job, IReadOnlyList<JobEvent> events, bool eventsInOneRow = false)
+    /// <summary>Serialises <paramref name="job"/> and <paramref name="events"/>.</summary>
+    public static PreparedJob From(JobRecord job, IReadOnlyList<JobEvent> events)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var prepared = PreparedEvent.FromAll(events);
-        return new(job, StoredJson.Write(job.Variables), StoredJson.WriteOrNull(job.Result), prepared)
-        {
-            LaterEvents = eventsInOneRow ? EventBatch.WriteLater(prepared) : null,
-        };
+        return new(job, StoredJson.Write(job.Variables), StoredJson.WriteOrNull(job.Result), PreparedEvent.FromAll(events));
     }
 }

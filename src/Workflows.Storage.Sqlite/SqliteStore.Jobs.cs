@@ -16,7 +16,11 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(events);
         WriteValidation.ValidateNewJob(job, events);
-        return WriteAsync(PreparedJob.From(job, events, eventsInOneRow: true), JobWrites.CreateJob, cancellationToken);
+        var prepared = PreparedJob.From(job, events);
+        return WriteAsync(
+            (Job: prepared, Events: EventRow.Of(prepared.Events)),
+            static (connection, state) => JobWrites.CreateJob(connection, state.Job, state.Events),
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -24,18 +28,20 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         WriteValidation.ValidateCommit(commit);
+        var prepared = PreparedCommit.From(commit);
         if (commit.Create is not { } create)
         {
-            return WriteAsync(PreparedCommit.From(commit, eventsInOneRow: true), JobWrites.Commit, cancellationToken);
+            return WriteAsync(
+                (Commit: prepared, Events: EventRow.Of(prepared.Events)),
+                static (connection, state) => JobWrites.Commit(connection, state.Commit, state.Events),
+                cancellationToken);
         }
 
         // A job stored with its first commit: its first events and the commit's go in one row, written with the job.
-        var prepared = PreparedCommit.From(commit);
         var job = PreparedJob.From(create.Job, create.Events);
-        PreparedEvent[] events = [.. job.Events, .. prepared.Events];
         return WriteAsync(
-            (Job: job with { Events = events, LaterEvents = EventBatch.WriteLater(events) }, Commit: prepared with { EventsInJobRow = true }),
-            static (connection, state) => JobWrites.CreateJob(connection, state.Job) && JobWrites.Commit(connection, state.Commit),
+            (Job: job, Commit: prepared, Events: EventRow.Of([.. job.Events, .. prepared.Events])),
+            static (connection, state) => JobWrites.CreateJob(connection, state.Job, state.Events) && JobWrites.Commit(connection, state.Commit, null),
             cancellationToken);
     }
 

@@ -9,7 +9,8 @@ internal static class JobWrites
 {
     private const int SqliteConstraint = 19;
 
-    public static bool CreateJob(CachedConnection connection, PreparedJob prepared)
+    /// <summary>Inserts a job and <paramref name="events"/>, the row of its first events (and its first commit's).</summary>
+    public static bool CreateJob(CachedConnection connection, PreparedJob prepared, EventRow? events)
     {
         var id = JobIds.ToText(prepared.Job.Id);
         if (prepared.Job.IdempotencyKey is { } key)
@@ -39,11 +40,12 @@ internal static class JobWrites
             throw StoreErrors.DuplicateJob(prepared.Job, exception);
         }
 
-        InsertEvents(connection, id, prepared.Events, prepared.LaterEvents);
+        InsertEvents(connection, id, events);
         return true;
     }
 
-    public static bool Commit(CachedConnection connection, PreparedCommit prepared)
+    /// <summary>Applies a commit; <paramref name="events"/> is the row of its events, null when none or written with its job.</summary>
+    public static bool Commit(CachedConnection connection, PreparedCommit prepared, EventRow? events)
     {
         var commit = prepared.Commit;
         var jobId = JobIds.ToText(commit.JobId);
@@ -73,10 +75,7 @@ internal static class JobWrites
             throw StoreErrors.CommitRejected(commit, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), (JobState)reader.GetInt32(2));
         }
 
-        if (!prepared.EventsInJobRow)
-        {
-            InsertEvents(connection, jobId, prepared.Events, prepared.LaterEvents);
-        }
+        InsertEvents(connection, jobId, events);
 
         if (commit.Wait is { Signals.Count: > 0 } wait)
         {
@@ -134,15 +133,14 @@ internal static class JobWrites
         insert.ExecuteNonQuery();
     }
 
-    /// <summary>A commit's events as one row (<see cref="EventBatch"/>): the first one, and the later ones in <paramref name="later"/>.</summary>
-    private static void InsertEvents(CachedConnection connection, string jobId, PreparedEvent[] events, string? later)
+    private static void InsertEvents(CachedConnection connection, string jobId, EventRow? events)
     {
-        if (events.Length == 0)
+        if (events is null)
         {
             return;
         }
         var insert = connection.Statement(JobSql.InsertEvent);
-        JobRows.BindEvent(insert, jobId, events[0], later);
+        JobRows.BindEvent(insert, jobId, events.First, events.Later);
         insert.ExecuteNonQuery();
     }
 }
