@@ -15,8 +15,8 @@ namespace Workflows.Storage.Relational;
 /// </summary>
 public static class EventBatch
 {
-    // StoredJson's depth, plus the array and the event object around an output.
-    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 258 };
+    // The array and the event object around an output or data node.
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = StoredJson.MaxDepth + 2 };
 
     private static readonly JsonWriterOptions WriteOptions = new()
     {

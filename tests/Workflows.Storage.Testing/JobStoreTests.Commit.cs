@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Workflows.Engine.Jobs;
 using Workflows.Engine.Storage;
+using Workflows.Engine.Storage.Support;
 
 namespace Workflows.Storage.Testing;
 
@@ -255,6 +256,24 @@ public abstract partial class JobStoreTests
                 StoreAssert.EventsEqual(all.Skip(after).Take(limit).ToList(), slice);
             }
         }
+    }
+
+    [Fact]
+    public async Task GetEvents_OutputNestedAsDeepAsStoredJsonAllows_ReadsBackBesideOtherEvents()
+    {
+        // A store that keeps a commit's events together nests an event's output inside them; it must still read back.
+        JsonNode deepest = new JsonArray();
+        for (var depth = 1; depth < StoredJson.MaxDepth; depth++)
+        {
+            deepest = new JsonArray(deepest);
+        }
+        var job = await CreateJobAsync(StoreTestData.Job());
+        var commit = StoreTestData.LogCommit(job.Id, 1, count: 2);
+        commit = commit with { Events = [commit.Events[0], commit.Events[1] with { Output = deepest }] };
+
+        await Store.CommitAsync(commit, Ct);
+
+        StoreAssert.EventsEqual(commit.Events, await Store.GetEventsAsync(job.Id, 1, 10, Ct));
     }
 
     [Fact]

@@ -10,8 +10,11 @@ namespace Workflows.Engine.Storage.Support;
 /// </summary>
 public static class StoredJson
 {
-    // Deeper than the 64 default so anything a script can build survives a round trip; writer and parser agree.
-    private const int MaxDepth = 256;
+    /// <summary>
+    /// How deep stored JSON may nest: deeper than the 64 default so anything a script can build survives a round trip;
+    /// writer and parser agree.
+    /// </summary>
+    public const int MaxDepth = 256;
 
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
