@@ -36,4 +36,15 @@ public sealed class JobIdsTests
         Assert.Contains(text[16], "89ab");
         Assert.Equal(later.ToUnixTimeMilliseconds(), Convert.ToInt64(text[..12], 16));
     }
+
+    [Fact]
+    public void Next_RandomHalvesDifferAcrossManyRefillsOfThePool()
+    {
+        // 2,000 ids take the pooled random bytes many times over; a pool handed out twice would repeat a half.
+        var halves = Enumerable.Range(0, 2000)
+            .Select(_ => JobIds.Next(Instant).ToString("N")[16..])
+            .ToList();
+
+        Assert.Equal(halves.Count, halves.Distinct().Count());
+    }
 }
