@@ -79,7 +79,6 @@ public sealed partial class JobRunner(
             // will not hold what they did.
             OnBroken = _ => Abandon(job.Id),
         };
-        running.Task = Task.Run(() => RunAsync(execution, running));
         foreach (var listener in listeners)
         {
             try
@@ -93,6 +92,7 @@ public sealed partial class JobRunner(
             }
         }
 
+        running.Task = Task.Run(() => RunAsync(execution, running));
         return (execution.Stored, running.Completion.Task);
     }
 
@@ -138,7 +138,8 @@ public sealed partial class JobRunner(
         using var span = JobTracing.StartRun(job);
         // This attempt's span is stored with its first commit: the next attempt, on any node, continues its trace.
         execution.RecordTrace(span?.Id);
-        using var scope = JobScope(logger, job.Id, span?.TraceId.ToHexString());
+        // Without a span of its own (nothing samples it) the run still logs the trace it belongs to: the request's.
+        using var scope = JobScope(logger, job.Id, (span ?? Activity.Current)?.TraceId.ToHexString());
         EngineTelemetry.JobsRunning.Add(1);
         try
         {
