@@ -92,7 +92,10 @@ public sealed partial class JobRunner(
             }
         }
 
-        running.Task = Task.Run(() => RunAsync(execution, running));
+        // A new job runs on its caller's thread up to its first wait: that caller is a request waiting for the job to be
+        // stored, and the steps taken meanwhile join the commit that stores it; a hop to the pool first would only add a
+        // queue wait. Any other start (a claim, a wake, a takeover) comes from a loop that must not run jobs itself.
+        running.Task = create is not null ? RunAsync(execution, running) : Task.Run(() => RunAsync(execution, running));
         return (execution.Stored, running.Completion.Task);
     }
 

@@ -560,7 +560,10 @@ internal sealed class JobExecution(
         public JsonNode? Result { get; set; }
         public string? Error { get; set; }
         public string? TraceParent { get; set; }
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the thread that made the batch durable (SendAsync, after the lock is released): they are
+        // this job's own run going on after a durable step (FinishAsync, SuspendAsync, ReuseAsync, DrainAsync), so they
+        // run at once instead of after a queue wait, and the job's next batch is sent when they next wait.
+        public TaskCompletionSource Done { get; } = new();
     }
 
     private sealed record Change(IReadOnlyList<JobEvent> Events)
