@@ -23,8 +23,9 @@ internal sealed class JobExecution(
     IJobStore store, JobEventHub hub, TimeProvider time, JobRecord job, string? leaseOwner = null, NewJob? create = null, BlockRegistry? blocks = null)
     : IExecutionObserver, IJobInbox, ISpendGate
 {
-    // Signals a block read, by block id: taken (marked consumed) in the commit of that block's completion.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _takenSignals = new(StringComparer.Ordinal);
+    // Signals a block read, by block id: taken (marked consumed) in the commit of that block's completion. Made by the
+    // first signal read: most runs read none, and an empty concurrent dictionary is about 1 KB.
+    private System.Collections.Concurrent.ConcurrentDictionary<string, long>? _takenSignals;
 
     private readonly Lock _order = new();
 
@@ -54,8 +55,29 @@ internal sealed class JobExecution(
     /// <summary>Completes once the job is in the store (at once when it was stored before this execution).</summary>
     public Task Stored => _stored.Task;
 
+    // Under _order: what the changes so far set (a change only sets these), made into _job when Job is read or a batch is
+    // sent: a record per change was 10 % of a sync run's allocations. _job's other fields never change.
+    private JobRecord _job = job;
+    private bool _jobBehind;
+    private long _lastSequence = job.LastSequence;
+    private JobState _state = job.State;
+    private DateTimeOffset? _startedAt = job.StartedAt;
+    private DateTimeOffset? _finishedAt = job.FinishedAt;
+    private JsonNode? _result = job.Result;
+    private string? _error = job.Error;
+    private string? _jobTraceParent = job.TraceParent;
+
     /// <summary>The job as it will be once every queued commit is applied (numbering only: nobody is told of it before it is durable).</summary>
-    public JobRecord Job { get; private set; } = job;
+    public JobRecord Job
+    {
+        get
+        {
+            lock (_order)
+            {
+                return CurrentJob();
+            }
+        }
+    }
 
     /// <summary>The job as of its last durable commit (as given, before the first).</summary>
     public JobRecord Durable { get; private set; } = job;
@@ -107,10 +129,17 @@ internal sealed class JobExecution(
         // One copy for the event and the checkpoint: neither is changed after this, and the store serialises a node it
         // sees twice once.
         var output = result.Output?.DeepClone();
-        var ev = Event(JobEventTypes.BlockCompleted, block) with { Output = output, Duration = duration, Data = result.Data };
+        var ev = new JobEvent(_job.Id, 0, JobEventTypes.BlockCompleted, StoredTime.Now(time))
+        {
+            BlockId = block.Id,
+            BlockType = block.Type,
+            Output = output,
+            Duration = duration,
+            Data = result.Data,
+        };
         return Queue(new Change([ev])
         {
-            ConsumeSignals = _takenSignals.TryRemove(block.Id, out var signalId) ? [signalId] : [],
+            ConsumeSignals = _takenSignals is { } taken && taken.TryRemove(block.Id, out var signalId) ? [signalId] : [],
             Outputs = [new BlockOutput(block.Id, output)],
             Posts = result.Post is null ? [] : [NewPost(block.Id, "assistant", result.Post)],
             Cost = Billing.CostOf(result.Data),
@@ -135,7 +164,7 @@ internal sealed class JobExecution(
 
     /// <summary>Appends a job-level log line.</summary>
     public ValueTask LogAsync(string message) =>
-        AppendAsync(new JobEvent(Job.Id, 0, JobEventTypes.Log, StoredTime.Now(time)) { Text = message });
+        AppendAsync(new JobEvent(_job.Id, 0, JobEventTypes.Log, StoredTime.Now(time)) { Text = message });
 
     /// <summary>
     /// Stores <paramref name="traceParent"/> (this attempt's <c>workflow.run</c> span) with the job's next commit, so a later
@@ -153,7 +182,7 @@ internal sealed class JobExecution(
     public ValueTask StartAsync()
     {
         var now = StoredTime.Now(time);
-        return Queue(new Change([new JobEvent(Job.Id, 0, JobEventTypes.JobStarted, now)])
+        return Queue(new Change([new JobEvent(_job.Id, 0, JobEventTypes.JobStarted, now)])
         {
             State = JobState.Running,
             StartedAt = now,
@@ -163,13 +192,13 @@ internal sealed class JobExecution(
     /// <inheritdoc />
     public async ValueTask<JsonObject?> TakeSignalAsync(string blockId, string name, CancellationToken cancellationToken)
     {
-        var signal = await store.GetPendingSignalAsync(Job.Id, name, cancellationToken);
+        var signal = await store.GetPendingSignalAsync(_job.Id, name, cancellationToken);
         if (signal is null)
         {
             return null;
         }
 
-        _takenSignals[blockId] = signal.Id;
+        LazyInitializer.EnsureInitialized(ref _takenSignals, static () => new(StringComparer.Ordinal))[blockId] = signal.Id;
         return signal.Payload;
     }
 
@@ -195,7 +224,7 @@ internal sealed class JobExecution(
                 signals.Add(name);
             }
 
-            events.Add(new JobEvent(Job.Id, 0, JobEventTypes.JobWaiting, now) { BlockId = blockId, Data = wait.ToData(blockId) });
+            events.Add(new JobEvent(_job.Id, 0, JobEventTypes.JobWaiting, now) { BlockId = blockId, Data = wait.ToData(blockId) });
         }
 
         return Submit(new Change(events)
@@ -243,11 +272,17 @@ internal sealed class JobExecution(
         };
         // One copy for the terminal event and the job's result (the store serialises it once).
         result = result?.DeepClone();
-        var ev = new JobEvent(Job.Id, 0, type, now)
+        DateTimeOffset startedAt;
+        lock (_order)
+        {
+            startedAt = _startedAt ?? _job.CreatedAt;
+        }
+
+        var ev = new JobEvent(_job.Id, 0, type, now)
         {
             Output = result,
             Error = error,
-            Duration = now - (Job.StartedAt ?? Job.CreatedAt),
+            Duration = now - startedAt,
         };
         var change = new Change([ev])
         {
@@ -257,7 +292,7 @@ internal sealed class JobExecution(
             Error = error,
             Posts = error is null ? [] : [NewPost(null, "system", error)],
         };
-        if (!string.IsNullOrEmpty(Job.CallbackUrl))
+        if (!string.IsNullOrEmpty(_job.CallbackUrl))
         {
             List<JobPost> posts;
             string billingCost;
@@ -272,8 +307,8 @@ internal sealed class JobExecution(
                 // An earlier attempt wrote some: everything queued before must be durable first, then the callback body
                 // reads the stored posts and costs (so those of blocks run before a restart count too).
                 await DrainAsync();
-                posts = [.. await store.GetPostsAsync(Job.Id, CancellationToken.None)];
-                billingCost = Billing.Format(await Billing.SumAsync(store, Job.Id, CancellationToken.None));
+                posts = [.. await store.GetPostsAsync(_job.Id, CancellationToken.None)];
+                billingCost = Billing.Format(await Billing.SumAsync(store, _job.Id, CancellationToken.None));
             }
 
             posts.AddRange(change.Posts);
@@ -310,7 +345,7 @@ internal sealed class JobExecution(
     /// <inheritdoc />
     public string? Refuse(BlockDefinition block)
     {
-        if (Job.Budget is not { } budget)
+        if (_job.Budget is not { } budget)
         {
             return null;
         }
@@ -331,7 +366,7 @@ internal sealed class JobExecution(
     }
 
     private JobEvent Event(string type, BlockDefinition block) =>
-        new(Job.Id, 0, type, StoredTime.Now(time)) { BlockId = block.Id, BlockType = block.Type };
+        new(_job.Id, 0, type, StoredTime.Now(time)) { BlockId = block.Id, BlockType = block.Type };
 
     private JobPost NewPost(string? blockId, string role, string content) =>
         new(Guid.NewGuid().ToString("N"), blockId, role, content, StoredTime.Now(time));
@@ -355,27 +390,23 @@ internal sealed class JobExecution(
         {
             if (_open is null)
             {
-                _open = new Batch(Job.LastSequence) { Create = _create };
+                _open = new Batch(_lastSequence) { Create = _create };
                 _create = null;
             }
 
             var batch = _open;
-            var sequence = Job.LastSequence;
             foreach (var ev in change.Events)
             {
-                batch.Events.Add(ev with { Sequence = ++sequence });
+                batch.Events.Add(ev with { Sequence = ++_lastSequence });
             }
 
-            var next = Job with
-            {
-                LastSequence = sequence,
-                State = change.State ?? Job.State,
-                StartedAt = change.StartedAt ?? Job.StartedAt,
-                FinishedAt = change.FinishedAt ?? Job.FinishedAt,
-                Result = change.Result ?? Job.Result,
-                Error = change.Error ?? Job.Error,
-                TraceParent = _traceParent ?? Job.TraceParent,
-            };
+            _state = change.State ?? _state;
+            _startedAt = change.StartedAt ?? _startedAt;
+            _finishedAt = change.FinishedAt ?? _finishedAt;
+            _result = change.Result ?? _result;
+            _error = change.Error ?? _error;
+            _jobTraceParent = _traceParent ?? _jobTraceParent;
+            _jobBehind = true;
             batch.TraceParent = _traceParent ?? batch.TraceParent;
             _traceParent = null;
 
@@ -396,21 +427,20 @@ internal sealed class JobExecution(
             batch.Error = change.Error ?? batch.Error;
             if (change.Callback is { } callbackBody)
             {
+                var next = CurrentJob();
                 batch.Outbox.Add(new OutboxMessage
                 {
-                    DeliveryId = $"msg_{Job.Id:N}",
-                    JobId = Job.Id,
-                    OrganizationId = Job.OrganizationId,
+                    DeliveryId = $"msg_{next.Id:N}",
+                    JobId = next.Id,
+                    OrganizationId = next.OrganizationId,
                     Kind = "callback",
-                    Url = Job.CallbackUrl!,
+                    Url = next.CallbackUrl!,
                     Payload = callbackBody(next),
                     NextAttemptAt = next.FinishedAt ?? StoredTime.Now(time),
                     CreatedAt = StoredTime.Now(time),
                 });
             }
 
-            Job = next;
-            batch.After = next;
             _tail = batch.Done.Task;
             if (!_sending)
             {
@@ -423,6 +453,27 @@ internal sealed class JobExecution(
         }
     }
 
+    // Under _order: the job as of the last change, made into a record once per run of changes.
+    private JobRecord CurrentJob()
+    {
+        if (_jobBehind)
+        {
+            _job = _job with
+            {
+                LastSequence = _lastSequence,
+                State = _state,
+                StartedAt = _startedAt,
+                FinishedAt = _finishedAt,
+                Result = _result,
+                Error = _error,
+                TraceParent = _jobTraceParent,
+            };
+            _jobBehind = false;
+        }
+
+        return _job;
+    }
+
     private void SendOpen()
     {
         Batch? batch;
@@ -430,6 +481,12 @@ internal sealed class JobExecution(
         {
             batch = _open;
             _open = null;
+            if (batch is not null)
+            {
+                // Every change made so far is in this batch: the job as of now is the job once it is durable.
+                batch.After = CurrentJob();
+            }
+
             _sending = batch is not null;
         }
 
@@ -498,7 +555,7 @@ internal sealed class JobExecution(
 
     private JobCommit ToCommit(Batch batch) => new()
     {
-        JobId = Job.Id,
+        JobId = _job.Id,
         ExpectedSequence = batch.ExpectedSequence,
         Events = batch.Events,
         Outputs = batch.Outputs,
@@ -525,7 +582,7 @@ internal sealed class JobExecution(
             if (_create is not null)
             {
                 _create = null;
-                _stored.TrySetException(new InvalidOperationException($"job {Job.Id} stopped before it was stored"));
+                _stored.TrySetException(new InvalidOperationException($"job {_job.Id} stopped before it was stored"));
             }
         }
     }
