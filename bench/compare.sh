@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Before/after in one sitting: builds REF (any commit) and this checkout in Release, then alternates them
-# (REF, this, REF, this, …) over one scenario and prints every run's req/s and the medians. Alternating spreads the
+# (REF, this, this, REF, …) over one scenario and prints every run's req/s and the medians. Alternating spreads the
 # shared machine's noise over both sides instead of giving one side the quiet minutes.
 #   ./bench/compare.sh 6b2094f                      sync Run over gRPC, c=64, 3 pairs
 #   ./bench/compare.sh 6b2094f --pairs 5 --only "apps/run" --concurrency 16
@@ -43,9 +43,16 @@ rate() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -a old new old_us new_us
+# Pairs alternate which side goes first (A B, B A, …): whatever the first run of a pair leaves behind (its database's
+# dirty pages written back, a warmer or colder CPU) falls on each side equally often.
 for i in $(seq "$pairs"); do
-  read -r r u <<< "$(rate "$before/.artifacts")"; old+=("$r"); old_us+=("$u")
-  read -r r u <<< "$(rate bench/.artifacts)"; new+=("$r"); new_us+=("$u")
+  if [ $((i % 2)) -eq 1 ]; then
+    read -r r u <<< "$(rate "$before/.artifacts")"; old+=("$r"); old_us+=("$u")
+    read -r r u <<< "$(rate bench/.artifacts)"; new+=("$r"); new_us+=("$u")
+  else
+    read -r r u <<< "$(rate bench/.artifacts)"; new+=("$r"); new_us+=("$u")
+    read -r r u <<< "$(rate "$before/.artifacts")"; old+=("$r"); old_us+=("$u")
+  fi
   echo "compare: pair $i: $sha ${old[-1]} req/s ${old_us[-1]} µs/req, this ${new[-1]} req/s ${new_us[-1]} µs/req" >&2
 done
 m_old=$(printf '%s\n' "${old[@]}" | median)
