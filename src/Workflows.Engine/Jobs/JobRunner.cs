@@ -69,6 +69,14 @@ public sealed partial class JobRunner(
         if (!_running.TryAdd(job.Id, running))
         {
             running.Dispose();
+            if (create is null && _running.TryGetValue(job.Id, out var earlier) && earlier.Task is { IsCompleted: false } ending)
+            {
+                // A claim (the store gave this node the job's lease) while the run that let the lease go, by suspending
+                // the job, is still unwinding after that commit: run it once that run is gone, instead of leaving the
+                // claimed job idle until its lease runs out.
+                _ = ending.ContinueWith(_ => Start(job, resumedByClaim), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+
             return null;
         }
 

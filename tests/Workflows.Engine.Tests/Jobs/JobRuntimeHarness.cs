@@ -91,9 +91,19 @@ public sealed class JobRuntimeHarness : IAsyncDisposable
     public async Task<JobRecord> CompletionAsync(Guid jobId)
     {
         var completion = Runner.GetCompletion(jobId);
-        return completion is null
+        var record = completion is null
             ? await Store.GetJobAsync(jobId, CancellationToken.None) ?? throw new InvalidOperationException($"no job {jobId}")
             : await completion.WaitAsync(Deadline);
+        if (record.State == JobState.Waiting &&
+            (await Store.GetJobAsync(jobId, CancellationToken.None))?.State is JobState.Running or JobState.Queued)
+        {
+            // A claim resumed the job while the run that suspended it was still unwinding (that run's completion says
+            // waiting): follow the resumed run to where it stops next.
+            await WaitForEventAsync(jobId, e => e.Sequence > record.LastSequence && (e.IsTerminal || e.Type == JobEventTypes.JobWaiting));
+            return await Store.GetJobAsync(jobId, CancellationToken.None) ?? throw new InvalidOperationException($"no job {jobId}");
+        }
+
+        return record;
     }
 
     /// <summary>Follows the job's events until one matches; fails after <see cref="Deadline"/>.</summary>
