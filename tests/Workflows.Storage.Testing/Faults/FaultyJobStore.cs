@@ -22,9 +22,10 @@ public sealed class InjectedStoreFault(string message) : IOException(message);
 
 /// <summary>
 /// A job store that fails the commits a test chooses and passes everything else to the real store behind it. The plan
-/// sees every commit with its number (1 for the first one made through this store) and answers what to do with it.
+/// sees every commit with its number (1 for the first one made through this store) and answers what to do with it;
+/// <paramref name="applied"/>, when given, runs once the store applied a commit and before its caller hears so.
 /// </summary>
-public sealed class FaultyJobStore(IJobStore inner, Func<JobCommit, int, CommitFault> plan) : IJobStore
+public sealed class FaultyJobStore(IJobStore inner, Func<JobCommit, int, CommitFault> plan, Func<JobCommit, Task>? applied = null) : IJobStore
 {
     private int _commits;
     private int _injected;
@@ -46,6 +47,11 @@ public sealed class FaultyJobStore(IJobStore inner, Func<JobCommit, int, CommitF
         }
 
         await inner.CommitAsync(commit, cancellationToken);
+        if (applied is not null)
+        {
+            await applied(commit);
+        }
+
         if (fault == CommitFault.LoseAcknowledgement)
         {
             Interlocked.Increment(ref _injected);
