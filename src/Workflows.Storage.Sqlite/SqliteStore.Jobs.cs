@@ -37,10 +37,22 @@ public sealed partial class SqliteStore
                 cancellationToken);
         }
 
-        // A job stored with its first commit: its first events and the commit's go in one row, written with the job.
+        // A job stored with its first commit: its first events and the commit's go in one row, written with the job; and
+        // unless the commit suspends it, the row is inserted as the commit leaves it (one statement on the writer, not an
+        // insert and an update of the same row).
         var job = PreparedJob.From(create.Job, create.Events);
+        var events = EventRow.Of([.. job.Events, .. prepared.Events]);
+        if (JobWrites.FoldsIntoInsert(commit, create.Job))
+        {
+            return WriteAsync(
+                (Job: JobWrites.Folded(job, prepared), Commit: prepared, Events: events),
+                static (connection, state) => JobWrites.CreateJob(connection, state.Job, state.Events) &&
+                    JobWrites.Apply(connection, JobIds.ToText(state.Commit.Commit.JobId), state.Commit, null),
+                cancellationToken);
+        }
+
         return WriteAsync(
-            (Job: job, Commit: prepared, Events: EventRow.Of([.. job.Events, .. prepared.Events])),
+            (Job: job, Commit: prepared, Events: events),
             static (connection, state) => JobWrites.CreateJob(connection, state.Job, state.Events) && JobWrites.Commit(connection, state.Commit, null),
             cancellationToken);
     }

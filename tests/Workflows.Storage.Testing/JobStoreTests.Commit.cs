@@ -93,6 +93,39 @@ public abstract partial class JobStoreTests
     }
 
     [Fact]
+    public async Task Commit_WithCreateThatRunsTheJobToTheEnd_StoresTheJobAsTheCommitLeavesIt()
+    {
+        var job = StoreTestData.Job() with { LeaseOwner = "node-a", LeaseExpiresAt = StoreTestData.T0.AddMinutes(1) };
+        // A sync run of blocks that never wait: the job is stored with its first commit, which also finishes it.
+        var whole = StoreTestData.LogCommit(job.Id, 1, count: 2) with
+        {
+            Create = new NewJob(job, [StoreTestData.QueuedEvent(job)]),
+            LeaseOwner = "node-a",
+            State = JobState.Succeeded,
+            StartedAt = StoreTestData.T0.AddSeconds(1),
+            FinishedAt = StoreTestData.T0.AddSeconds(2),
+            Result = new JsonObject { ["answer"] = 42 },
+            TraceParent = FirstTrace,
+            Outputs = [new BlockOutput("a", JsonValue.Create("out"))],
+        };
+
+        await Store.CommitAsync(whole, Ct);
+
+        var stored = await Store.GetJobAsync(job.OrganizationId, job.Id, Ct);
+        Assert.Equal(3, stored?.LastSequence);
+        Assert.Equal(JobState.Succeeded, stored?.State);
+        Assert.Equal(StoreTestData.T0.AddSeconds(1), stored?.StartedAt);
+        Assert.Equal(StoreTestData.T0.AddSeconds(2), stored?.FinishedAt);
+        Assert.Equal(42, stored?.Result?["answer"]?.GetValue<int>());
+        Assert.Equal(FirstTrace, stored?.TraceParent);
+        Assert.Null(stored?.Error);
+        Assert.Equal("out", (await Store.GetOutputsAsync(job.Id, Ct))["a"]?.GetValue<string>());
+        Assert.Equal([1L, 2L, 3L], (await Store.GetEventsAsync(job.Id, 0, 100, Ct)).Select(e => e.Sequence));
+        // Finished: a later step is refused.
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Store.CommitAsync(StoreTestData.LogCommit(job.Id, 3), Ct));
+    }
+
+    [Fact]
     public async Task Commit_WithCreate_RefusedStep_StoresNoJobAtAll()
     {
         var job = StoreTestData.Job() with { LeaseOwner = "node-a", LeaseExpiresAt = StoreTestData.T0.AddMinutes(1) };

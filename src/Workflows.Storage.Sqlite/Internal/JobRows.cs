@@ -36,7 +36,8 @@ internal static class JobRows
             .Set("$budget", job.Budget?.ToJson())
             .Set("$rerun_of", job.RerunOf is { } rerunOf ? JobIds.ToText(rerunOf) : null)
             .Set("$definition_hash", job.DefinitionHash)
-            .Set("$creator", job.Creator);
+            .Set("$creator", job.Creator)
+            .Set("$trace_parent", job.TraceParent);
     }
 
     /// <summary>Binds every column of <see cref="JobSql.InsertEvent"/>.</summary>

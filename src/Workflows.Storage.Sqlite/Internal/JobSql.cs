@@ -9,10 +9,10 @@ internal static class JobSql
     private const string JobColumns = StoreSql.JobColumns;
 
     public const string InsertJob =
-        "INSERT INTO jobs (" + StoreSql.InsertJobColumns + ") VALUES ($id, $org, $app_id, $workflow, $workflow_title, $state, $variables, " +
+        "INSERT INTO jobs (" + StoreSql.InsertJobColumns + ", trace_parent) VALUES ($id, $org, $app_id, $workflow, $workflow_title, $state, $variables, " +
         "$created_at, $started_at, $finished_at, $result, $error, $last_sequence, $created_by, $callback_url, $progress_url, " +
         "$idempotency_key, $dialect, $parent_job_id, $idempotency_fingerprint, $idempotency_expires_at, $lease_owner, $lease_expires_at, " +
-        "$schedule_id, $scheduled_time, $budget, $rerun_of, $definition_hash, $creator)";
+        "$schedule_id, $scheduled_time, $budget, $rerun_of, $definition_hash, $creator, $trace_parent)";
 
     /// <summary>Jobs in one state (a waiting count reads the jobs_due index alone).</summary>
     public const string CountByState = "SELECT count(*) FROM jobs WHERE state = $state";

@@ -75,6 +75,16 @@ internal static class JobWrites
             throw StoreErrors.CommitRejected(commit, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), (JobState)reader.GetInt32(2));
         }
 
+        return Apply(connection, jobId, prepared, events);
+    }
+
+    /// <summary>
+    /// Writes what a commit adds besides the job row's fields (events, signals, outputs, posts, outbox): the whole of a
+    /// job's first commit when its row was inserted with that commit's fields already (<see cref="FoldsIntoInsert"/>).
+    /// </summary>
+    public static bool Apply(CachedConnection connection, string jobId, PreparedCommit prepared, EventRow? events)
+    {
+        var commit = prepared.Commit;
         InsertEvents(connection, jobId, events);
 
         if (commit.Wait is { Signals.Count: > 0 } wait)
@@ -122,6 +132,34 @@ internal static class JobWrites
             OutboxRows.Insert(connection, message);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Whether a job's first commit can be written by inserting the job with the commit's fields instead of inserting it
+    /// and then running <see cref="JobSql.AdvanceJob"/> on the row just written: yes unless the commit suspends the job
+    /// (its wait and run time live in columns the insert does not set) or is fenced to another lease than the job's (then
+    /// the update refuses it, and the job with it).
+    /// </summary>
+    public static bool FoldsIntoInsert(JobCommit commit, JobRecord job) =>
+        commit.Wait is null && commit.RunTime is null && (commit.LeaseOwner is null || commit.LeaseOwner == job.LeaseOwner);
+
+    /// <summary>The job's row as <paramref name="first"/> leaves it, for an insert (see <see cref="FoldsIntoInsert"/>).</summary>
+    public static PreparedJob Folded(PreparedJob job, PreparedCommit first)
+    {
+        var commit = first.Commit;
+        return job with
+        {
+            Job = job.Job with
+            {
+                LastSequence = first.LastSequence,
+                State = commit.State ?? job.Job.State,
+                StartedAt = commit.StartedAt ?? job.Job.StartedAt,
+                FinishedAt = commit.FinishedAt ?? job.Job.FinishedAt,
+                Error = commit.Error ?? job.Job.Error,
+                TraceParent = commit.TraceParent ?? job.Job.TraceParent,
+            },
+            Result = first.Result ?? job.Result,
+        };
     }
 
     /// <summary>The job_resumed event of a due job its claim resumed (no block, no data).</summary>
