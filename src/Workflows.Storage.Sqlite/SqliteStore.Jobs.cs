@@ -41,19 +41,12 @@ public sealed partial class SqliteStore
         // unless the commit suspends it, the row is inserted as the commit leaves it (one statement on the writer, not an
         // insert and an update of the same row).
         var job = PreparedJob.From(create.Job, create.Events);
-        var events = EventRow.Of([.. job.Events, .. prepared.Events]);
-        if (JobWrites.FoldsIntoInsert(commit, create.Job))
-        {
-            return WriteAsync(
-                (Job: JobWrites.Folded(job, prepared), Commit: prepared, Events: events),
-                static (connection, state) => JobWrites.CreateJob(connection, state.Job, state.Events) &&
-                    JobWrites.Apply(connection, JobIds.ToText(state.Commit.Commit.JobId), state.Commit, null),
-                cancellationToken);
-        }
-
+        var folded = JobWrites.FoldsIntoInsert(commit, create.Job) ? JobWrites.Folded(job, prepared) : null;
         return WriteAsync(
-            (Job: job, Commit: prepared, Events: events),
-            static (connection, state) => JobWrites.CreateJob(connection, state.Job, state.Events) && JobWrites.Commit(connection, state.Commit, null),
+            (Job: folded ?? job, Folded: folded is not null, Commit: prepared, Events: EventRow.Of([.. job.Events, .. prepared.Events])),
+            static (connection, state) => JobWrites.CreateJob(connection, state.Job, state.Events) && (state.Folded
+                ? JobWrites.Apply(connection, JobIds.ToText(state.Job.Job.Id), state.Commit, null)
+                : JobWrites.Commit(connection, state.Commit, null)),
             cancellationToken);
     }
 

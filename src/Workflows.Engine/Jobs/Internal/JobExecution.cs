@@ -129,14 +129,7 @@ internal sealed class JobExecution(
         // One copy for the event and the checkpoint: neither is changed after this, and the store serialises a node it
         // sees twice once.
         var output = result.Output?.DeepClone();
-        var ev = new JobEvent(_job.Id, 0, JobEventTypes.BlockCompleted, StoredTime.Now(time))
-        {
-            BlockId = block.Id,
-            BlockType = block.Type,
-            Output = output,
-            Duration = duration,
-            Data = result.Data,
-        };
+        var ev = Event(JobEventTypes.BlockCompleted, block) with { Output = output, Duration = duration, Data = result.Data };
         return Queue(new Change([ev])
         {
             ConsumeSignals = _takenSignals is { } taken && taken.TryRemove(block.Id, out var signalId) ? [signalId] : [],
